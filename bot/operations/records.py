@@ -1,0 +1,98 @@
+"""Record operations: one function per operation of the custom-module API.
+
+Each write reloads nothing by itself: the server returns the record's new state, which the
+caller renders, so a card always shows server state. After a successful write the change is
+handed to the notifier (when notification threads are on) so subscribed channels hear of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.operations.search import SearchSpec, parse_search
+from bot.scp import ListQuery, Module, Page, Record
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What a list shows: a module, optional search text, the trash or not, and the page."""
+
+    module: Module
+    text: str = ""
+    trash: bool = False
+    start_index: int = 1
+
+
+async def list_records(services: Services, request: ListRequest) -> Page:
+    spec = parse_search(request.module, request.text) if request.text.strip() else SearchSpec(
+        criteria=(), sort_field=None, sort_order=None, text=""
+    )
+    query: ListQuery = spec.to_query(
+        row_count=PAGE_SIZE, start_index=request.start_index, trash=request.trash
+    )
+    return await services.scp.list_records(request.module, query)
+
+
+async def get_record(services: Services, module: Module, record_id: str) -> Record:
+    return await services.scp.get_record(module, record_id)
+
+
+async def add_record(
+    services: Services, module: Module, values: Mapping[str, Any], *, actor: str | None
+) -> Record:
+    record = await services.scp.add_record(module, values)
+    logger.info("record.added module=%s record=%s user=%s", module.api_name, record.id, actor)
+    await _notify(services, module, record, "created", actor)
+    return record
+
+
+async def edit_record(
+    services: Services, module: Module, record_id: str, values: Mapping[str, Any],
+    *, actor: str | None,
+) -> Record:
+    record = await services.scp.edit_record(module, record_id, values)
+    logger.info("record.edited module=%s record=%s user=%s", module.api_name, record.id, actor)
+    await _notify(services, module, record, "edited", actor)
+    return record
+
+
+async def move_to_trash(
+    services: Services, module: Module, record_id: str, *, actor: str | None
+) -> Record:
+    record = await services.scp.move_to_trash(module, record_id)
+    logger.info("record.trashed module=%s record=%s user=%s", module.api_name, record.id, actor)
+    await _notify(services, module, record, "trashed", actor)
+    return record
+
+
+async def restore(
+    services: Services, module: Module, record_id: str, *, actor: str | None
+) -> Record:
+    record = await services.scp.restore(module, record_id)
+    logger.info("record.restored module=%s record=%s user=%s", module.api_name, record.id, actor)
+    await _notify(services, module, record, "restored", actor)
+    return record
+
+
+async def delete(services: Services, module: Module, record_id: str, *, actor: str | None) -> None:
+    await services.scp.delete(module, record_id)
+    logger.info("record.deleted module=%s record=%s user=%s", module.api_name, record_id, actor)
+    if services.notifier is not None:
+        await services.notifier.record_deleted(module, record_id, actor_user_id=actor)
+
+
+async def _notify(
+    services: Services, module: Module, record: Record, event: str, actor: str | None
+) -> None:
+    if services.notifier is not None:
+        await services.notifier.record_written(module, record, event=event, actor_user_id=actor)
