@@ -9,6 +9,7 @@ from bot.rendering.surfaces import (
     error_message,
     help_message,
     loading_view,
+    message_view,
     notice_message,
     option_list,
     record_card,
@@ -23,6 +24,6 @@ from bot.rendering.text import escape_mrkdwn, format_value, html_to_mrkdwn, html
 __all__ = [
     "EVENT_LABELS", "BlockKitError", "Change", "decode_value", "encode_value", "error_message",
     "escape_mrkdwn", "format_value", "help_message", "html_to_mrkdwn", "html_to_text",
-    "loading_view", "notice_message", "option_list", "record_card", "record_form",
+    "loading_view", "message_view", "notice_message", "option_list", "record_card", "record_form",
     "record_list", "thread_line", "usage_message", "values_message",
 ]

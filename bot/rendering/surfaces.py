@@ -208,8 +208,9 @@ def record_list(
     shown = page.records[:MAX_LIST_ROWS]
     list_fields = module.fields_for_list()[:2]
     rows = [
+        # ``l`` marks a Restore button of the trash list, which refreshes the list when pressed.
         {"record": record, "fields": list_fields,
-         "value": encode_value(m=module.api_name, id=record.id)}
+         "value": encode_value(m=module.api_name, id=record.id, l=1 if trash else None)}
         for record in shown
     ]
 
@@ -254,8 +255,9 @@ def record_form(
     errors: Mapping[str, str] | None = None,
     values: Mapping[str, Mapping[str, Any]] | None = None,
     private_metadata: str = "",
+    record_id: str | None = None,
 ) -> dict[str, Any]:
-    """Render the add (``record`` None) or edit modal.
+    """Render the add (``record`` and ``record_id`` None) or edit modal.
 
     ``options`` maps a field name to its allowed values and wins over ``Field.options``.
     ``values`` maps a field name to what the user submitted, in the shape of Slack's view
@@ -277,10 +279,11 @@ def record_form(
         typed = values.get(field_spec.name) if values else None
         inputs.append(build_input(field_spec, record, typed, allowed))
 
-    if record is None:
+    editing_id = record.id if record is not None else record_id
+    if editing_id is None:
         title, submit_label = f"New {module.display_singular}", "Add"
     else:
-        title, submit_label = f"Edit {module.display_singular} {record.id}", "Save"
+        title, submit_label = f"Edit {module.display_singular} {editing_id}", "Save"
     return _view(
         "record_form.j2",
         title=title,
@@ -327,9 +330,19 @@ def error_message(
     )
 
 
-def notice_message(notice: str) -> dict[str, Any]:
-    """Render a one-line confirmation such as "Record 302 deleted."."""
-    return _message("notice.j2", text=notice)
+def notice_message(notice: str, *, actor_user_id: str | None = None) -> dict[str, Any]:
+    """Render a one-line confirmation such as "Record 302 deleted.", naming who did it."""
+    if actor_user_id and not text.SLACK_USER_ID_PATTERN.fullmatch(actor_user_id):
+        actor_user_id = None
+    return _message("notice.j2", text=notice, actor_user_id=actor_user_id)
+
+
+def message_view(title: str, message: Mapping[str, Any]) -> dict[str, Any]:
+    """Render a modal that shows the blocks of ``message`` (an error, a notice) and Close."""
+    return _view(
+        "message_view.j2", title=title, blocks=list(message["blocks"]),
+        callback_id=CallbackId.MESSAGE,
+    )
 
 
 def values_message(

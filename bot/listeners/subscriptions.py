@@ -1,0 +1,155 @@
+"""``/scp subscribe``, ``unsubscribe`` and ``subscriptions``: the modules a channel follows.
+
+    /scp subscribe <module> [filter] [events]
+    /scp unsubscribe <module>
+    /scp subscriptions
+
+The filter uses the search grammar (``category=Fantasy``). Events are trailing words naming
+``created``, ``edited``, ``trashed``, ``restored`` or ``deleted`` (also comma-separated); without
+any, all events are followed. Only trailing words count as events, so a filter may still
+contain such a word, as in ``title~deleted created``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.blockkit import validate_message
+from bot.catalog import UnknownModule
+from bot.notify import EVENTS, Subscription
+from bot.operations.search import SearchSyntaxError, parse_search
+from bot.rendering import error_message, notice_message, usage_message
+from bot.rendering.environment import environment
+from bot.rendering.text import SLACK_USER_ID_PATTERN
+from bot.scp import Module
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+logger = logging.getLogger(__name__)
+
+# Sections left for subscriptions in the list, below Slack's 50 blocks per message.
+MAX_LISTED = 45
+WORD_PATTERN = re.compile(r"\S+")
+
+
+class _UsageError(Exception):
+    pass
+
+
+async def handle_subscription_command(
+    services: Services, *, subcommand: str, args: str, team_id: str, channel_id: str,
+    user_id: str,
+) -> dict[str, Any]:
+    """Run a channel subcommand and return the (ephemeral) message to show the user."""
+    if services.notifier is None:
+        return error_message(
+            "Notification threads are off in this bot.",
+            "Ask the administrator to run the bot with notifications enabled.",
+        )
+    if not channel_id:
+        return usage_message(f"`{subcommand}` works only in a channel.")
+
+    try:
+        if subcommand == "subscribe":
+            return await _subscribe(services, args, team_id, channel_id, user_id)
+        if subcommand == "unsubscribe":
+            return await _unsubscribe(services, args, channel_id)
+        if subcommand == "subscriptions":
+            return await _list(services, channel_id)
+    except UnknownModule as error:
+        return usage_message(error.message)
+    except _UsageError as error:
+        return usage_message(str(error))
+    return usage_message(f"Unknown channel command “{subcommand}”.")
+
+
+async def _subscribe(
+    services: Services, args: str, team_id: str, channel_id: str, user_id: str
+) -> dict[str, Any]:
+    module_name, _, rest = args.strip().partition(" ")
+    if not module_name:
+        raise _UsageError("`subscribe` needs a module, for example `subscribe books`.")
+    module = services.catalog.resolve(module_name)
+    filter_text, events = split_filter_and_events(rest)
+    _check_filter(module, filter_text)
+
+    subscription = Subscription(
+        team_id=team_id, channel_id=channel_id, module=module.api_name,
+        filter_text=filter_text, events=events or EVENTS, created_by=user_id,
+    )
+    created = await services.notifier.subscribe(subscription, module)
+
+    what = module.display_name
+    if filter_text:
+        what += f" records matching {filter_text}"
+    verb = "now follows" if created else "now follows (subscription replaced)"
+    return notice_message(
+        f"This channel {verb} {what}: {', '.join(subscription.events)}. "
+        "Each record gets one card here, and its changes go to the card's thread."
+    )
+
+
+async def _unsubscribe(services: Services, args: str, channel_id: str) -> dict[str, Any]:
+    module_name, _, extra = args.strip().partition(" ")
+    if not module_name:
+        raise _UsageError("`unsubscribe` needs a module, for example `unsubscribe books`.")
+    if extra.strip():
+        raise _UsageError(f"`unsubscribe` takes only a module; got “{extra.strip()}” after it.")
+    module = services.catalog.resolve(module_name)
+
+    if await services.notifier.unsubscribe(channel_id, module):
+        return notice_message(f"This channel no longer follows {module.display_name}.")
+    return notice_message(f"This channel does not follow {module.display_name}; nothing changed.")
+
+
+async def _list(services: Services, channel_id: str) -> dict[str, Any]:
+    subscriptions = await services.notifier.subscriptions(channel_id)
+    items = [_list_item(services, subscription) for subscription in subscriptions]
+    payload = json.loads(environment().get_template("subscriptions.j2").render(
+        subscriptions=items, max_shown=MAX_LISTED, command="/scp",
+        fallback=f"This channel follows {len(items)} module(s).",
+    ))
+    validate_message(payload, check_lengths_utf16=True)
+    return payload
+
+
+def _list_item(services: Services, subscription: Subscription) -> dict[str, Any]:
+    module = services.catalog.get(subscription.module)
+    creator = subscription.created_by
+    return {
+        "module_label": module.display_name if module else subscription.module,
+        "short_name": module.short_name if module else subscription.module,
+        "filter_text": subscription.filter_text,
+        "events": list(subscription.events),
+        "created_by_mention": f"<@{creator}>" if SLACK_USER_ID_PATTERN.fullmatch(creator) else "",
+    }
+
+
+def split_filter_and_events(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split ``category=Fantasy created edited`` into the filter and the trailing events."""
+    words = list(WORD_PATTERN.finditer(text))
+    events: set[str] = set()
+    filter_end = len(text)
+    while words:
+        names = [name for name in words[-1].group().lower().split(",") if name]
+        if not names or any(name not in EVENTS for name in names):
+            break
+        events.update(names)
+        filter_end = words.pop().start()
+    return text[:filter_end].strip(), tuple(name for name in EVENTS if name in events)
+
+
+def _check_filter(module: Module, filter_text: str) -> None:
+    if not filter_text:
+        return
+    try:
+        spec = parse_search(module, filter_text)
+    except SearchSyntaxError as error:
+        raise _UsageError(f"Invalid filter {error}") from error
+    if spec.sort_field is not None:
+        raise _UsageError("A filter selects records and cannot sort them; remove `sort:`, `asc` "
+                          "or `desc`.")
