@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if getattr(args, "verbose", False) else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # httpx logs every request at INFO; the client logs the failures that matter itself.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command is None:
         parser.print_help()
         return 2

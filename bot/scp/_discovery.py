@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.scp._client import ScpClient
-from bot.scp._errors import ScpResponseError
+from bot.scp._errors import AuthenticationError, PermissionDenied, RecordNotFound, ScpResponseError
 from bot.scp._models import (
     CUSTOM_FIELD_HOLDER,
     DESCRIPTION_FIELD,
@@ -52,6 +52,8 @@ async def discover_module(client: ScpClient, api_name: str) -> tuple[Module, str
     """Build a ``Module`` for ``api_name``; returns it and where its fields came from."""
     try:
         metainfo = await client.metainfo(api_name)
+    except (AuthenticationError, PermissionDenied):
+        raise
     except ScpResponseError as error:
         logger.info("scp.discovery.no_metainfo module=%s error=%s", api_name, error)
         metainfo = {}
@@ -59,8 +61,25 @@ async def discover_module(client: ScpClient, api_name: str) -> tuple[Module, str
     if metainfo.get("fields"):
         return module_from_metainfo(api_name, metainfo), "metainfo"
 
-    sample = await client.sample_record(api_name)
+    try:
+        sample = await client.sample_record(api_name)
+    except RecordNotFound as error:
+        raise UnknownModuleName(api_name) from error
     return module_from_record(api_name, sample), "record" if sample else "names"
+
+
+class UnknownModuleName(ScpResponseError):
+    """The server has no module with this API name."""
+
+    def __init__(self, api_name: str) -> None:
+        self.api_name = api_name
+        super().__init__(http_status=404, status_code=4007)
+
+    def __str__(self) -> str:
+        return (
+            f"SupportCenter Plus has no module with the API name {self.api_name!r}. "
+            "SCP_MODULES takes plural API names such as cm_books."
+        )
 
 
 def module_from_metainfo(api_name: str, metainfo: Mapping[str, Any]) -> Module:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.scp import FieldKind, ScpClient, discover_module
-from bot.scp._discovery import module_from_record
+import pytest
+
+from bot.scp import AuthenticationError, FieldKind, ScpClient, discover_module
+from bot.scp._discovery import UnknownModuleName, module_from_record
 
 
 async def test_books_from_metainfo(client):
@@ -74,3 +76,18 @@ def test_record_shape_of_flat_record():
     }
     assert module.singular == "cm_widget"
     assert module.display_name == "Widgets"
+
+
+async def test_unknown_module_name_says_what_to_use(client):
+    with pytest.raises(UnknownModuleName) as caught:
+        await discover_module(client, "books")
+
+    assert "cm_books" in str(caught.value)
+
+
+async def test_bad_key_is_not_hidden_by_fallback(server):
+    async with ScpClient(server.url, authtoken="wrong") as scp:
+        with pytest.raises(AuthenticationError):
+            await discover_module(scp, "cm_books")
+
+    assert len(server.requests_to("GET")) == 1
