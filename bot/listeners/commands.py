@@ -15,6 +15,7 @@ from bot.messages import record_label
 from bot.operations import records
 from bot.operations.records import ListRequest
 from bot.rendering import help_message, record_card, usage_message
+from bot.scp import validate_record_id
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -57,6 +58,8 @@ async def run_command(services: Services, interaction: Interaction, text: str) -
     module = services.catalog.resolve(command.module_name)
     label = record_label(module.display_singular, command.record_id) if command.record_id else ""
     try:
+        if command.record_id:
+            validate_record_id(command.record_id)
         await _run_module_command(services, interaction, module, command)
     except Exception as error:
         action = _ACTIONS[command.verb].format(
