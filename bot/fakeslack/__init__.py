@@ -1,0 +1,1 @@
+"""Local fakes of Slack for the terminal shell and the end-to-end tests."""
