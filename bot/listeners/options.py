@@ -36,11 +36,11 @@ def register(app: AsyncApp, services: Services) -> None:
 
         query = str(body.get("value") or "")[:100]
         matches = await services.picklists.suggest(module, spec, query, limit=MAX_OPTIONS)
-        hint = None
         if matches.loading:
-            hint = "Still loading the values. Type again in a moment."
-        elif matches.total > len(matches.options):
-            hint = f"{len(matches.options)} of {matches.total:,} matches. Type more to narrow."
-        elif not matches.options:
-            hint = f"No {spec.label} matches “{query}”."
-        await ack(**option_list(matches.options, hint=hint))
+            # Slack shows no text with an empty answer; the user types again and the values,
+            # still loading in the background, are there by then.
+            logger.info("slack.options.loading module=%s field=%s", module.api_name, spec.name)
+        has_more = matches.total > len(matches.options)
+        hint = f"{len(matches.options)} of {matches.total:,} matches. Type more to narrow."
+        await ack(**option_list(matches.options, hint=hint if has_more else None,
+                                has_more=has_more))

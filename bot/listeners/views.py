@@ -20,7 +20,12 @@ from bot.listeners.context import Interaction
 from bot.listeners.record_form import load_options, read_metadata
 from bot.messages import describe_error, record_label
 from bot.operations import records
-from bot.operations.forms import errors_from_server, parse_form, values_from_state
+from bot.operations.forms import (
+    errors_from_server,
+    parse_form,
+    unchanged_fields,
+    values_from_state,
+)
 from bot.rendering import loading_view, message_view, notice_message, record_card, record_form
 from bot.scp import Module, Record, ScpResponseError, validate_record_id
 
@@ -51,8 +56,16 @@ def register(app: AsyncApp, services: Services) -> None:
         if not result.ok:
             await ack(response_action="errors", errors=result.errors)
             return
+        values = result.values
+        if submission.record_id:
+            unchanged = unchanged_fields(view.get("blocks") or [], submission.state)
+            values = {name: value for name, value in values.items() if name not in unchanged}
+            if not values:
+                await ack()
+                services.background.spawn(submission.show_unchanged(), name="form.unchanged")
+                return
 
-        write = asyncio.ensure_future(submission.write(result.values))
+        write = asyncio.ensure_future(submission.write(values))
         done, _ = await asyncio.wait({write}, timeout=SUBMIT_ACK_BUDGET)
         if write not in done:
             await ack(response_action="update", view=loading_view(submission.title))
@@ -159,6 +172,13 @@ class _Submission:
         verb = "Edited" if self.record_id else "Added"
         note = f"{verb} by <@{self.interaction.user_id}>."
         card = record_card(self.module, record, link=self.module.link_for(record.id), note=note)
+        await self.interaction.reply(card, replace=self.replace)
+
+    async def show_unchanged(self) -> None:
+        record = await records.get_record(self.services, self.module, self.record_id)
+        card = record_card(
+            self.module, record, link=self.module.link_for(record.id), note="Nothing changed."
+        )
         await self.interaction.reply(card, replace=self.replace)
 
     async def finish_late(self, write: asyncio.Future[Record]) -> None:

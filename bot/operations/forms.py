@@ -114,6 +114,53 @@ def parse_form(
     return result
 
 
+def unchanged_fields(
+    blocks: Sequence[Mapping[str, Any]], state_values: Mapping[str, Any]
+) -> set[str]:
+    """Return the names of the fields whose submitted state equals the form's initial value.
+
+    An edit sends only the fields the user changed. A field shown in a simpler form than the
+    server stores (HTML description as plain text) is thus written back only when edited,
+    and a change someone else made meanwhile to another field is not overwritten.
+    """
+    unchanged: set[str] = set()
+    for block in blocks:
+        name = field_name_from_block_id(str(block.get("block_id", "")))
+        element = block.get("element")
+        submitted = _element_state(state_values, str(block.get("block_id", "")))
+        if name is None or not isinstance(element, Mapping) or submitted is None:
+            continue
+        if _comparable(submitted) == _comparable_initial(element):
+            unchanged.add(name)
+    return unchanged
+
+
+def _comparable(state: Mapping[str, Any]) -> Any:
+    if "selected_option" in state:
+        option = state.get("selected_option")
+        return option.get("value") if isinstance(option, Mapping) else None
+    if "selected_options" in state:
+        return sorted(o.get("value", "") for o in state.get("selected_options") or [])
+    for key in ("selected_date", "selected_date_time"):
+        if key in state:
+            return state.get(key)
+    return state.get("value") or None
+
+
+def _comparable_initial(element: Mapping[str, Any]) -> Any:
+    kind = element.get("type", "")
+    if kind.endswith("select") and not kind.startswith("multi_"):
+        option = element.get("initial_option")
+        return option.get("value") if isinstance(option, Mapping) else None
+    if kind.startswith("multi_") or kind == "checkboxes":
+        return sorted(o.get("value", "") for o in element.get("initial_options") or [])
+    if kind == "datepicker":
+        return element.get("initial_date")
+    if kind == "datetimepicker":
+        return element.get("initial_date_time")
+    return element.get("initial_value") or None
+
+
 def values_from_state(state_values: Mapping[str, Any]) -> dict[str, dict]:
     """Return each form field's raw element state by field name, to re-render a rejected form."""
     raw: dict[str, dict] = {}

@@ -176,3 +176,14 @@ async def test_paging_next_and_previous(bot):
 
     await bot.driver.click(second, ActionId.PAGE_PREVIOUS)
     assert "Showing 1–10 of 13" in texts(bot.response())
+
+
+async def test_edit_without_changes_writes_nothing(bot):
+    await bot.driver.command("/scp books edit 301")
+    form = bot.driver.latest_view()
+
+    result = await bot.driver.submit(form, fill_form(form, {}))
+
+    assert result.ack == {}
+    assert bot.sent("PUT", "/api/v3/cm_books") == []
+    assert "Nothing changed." in texts(bot.response())

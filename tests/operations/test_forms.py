@@ -10,6 +10,7 @@ from bot.operations.forms import (
     FormResult,
     errors_from_server,
     parse_form,
+    unchanged_fields,
     values_from_state,
 )
 from bot.scp import DESCRIPTION_FIELD, TITLE_FIELD, Field, FieldKind, Module, Option
@@ -612,3 +613,30 @@ def test_server_error_clipped():
     errors, _ = errors_from_server(BOOKS, {"title": "x" * 400}, BOOKS.fields)
 
     assert len(errors["field:title"]) == MESSAGE_MAX_LENGTH
+
+
+def test_unchanged_fields_compares_with_initial_values():
+    blocks = [
+        {"type": "input", "block_id": "field:title",
+         "element": {"type": "plain_text_input", "initial_value": "test"}},
+        {"type": "input", "block_id": "field:pick_category",
+         "element": {"type": "static_select", "initial_option": {"value": "3634"}}},
+        {"type": "input", "block_id": "field:multi_tags",
+         "element": {"type": "multi_static_select",
+                     "initial_options": [{"value": "1"}, {"value": "2"}]}},
+        {"type": "input", "block_id": "field:date_due",
+         "element": {"type": "datepicker", "initial_date": "2024-03-01"}},
+        {"type": "input", "block_id": "field:sline_empty",
+         "element": {"type": "plain_text_input"}},
+    ]
+    state = {
+        "field:title": {"value": {"type": "plain_text_input", "value": "test"}},
+        "field:pick_category": {"value": {"selected_option": {"value": "3635"}}},
+        "field:multi_tags": {"value": {"selected_options": [{"value": "2"}, {"value": "1"}]}},
+        "field:date_due": {"value": {"selected_date": "2024-03-01"}},
+        "field:sline_empty": {"value": {"type": "plain_text_input", "value": None}},
+    }
+
+    unchanged = unchanged_fields(blocks, state)
+
+    assert unchanged == {"title", "multi_tags", "date_due", "sline_empty"}
