@@ -32,7 +32,7 @@ class SetupError(RuntimeError):
 
 @dataclass
 class Services:
-    """What listeners, operations and the notifier share: one of each per process."""
+    """The shared parts of a process: one of each for listeners, operations and the notifier."""
 
     settings: Settings
     scp: ScpClient

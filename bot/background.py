@@ -47,8 +47,11 @@ class BackgroundTasks:
             except Exception:
                 logger.exception("background.error_handler.failed")
 
-    async def join(self, timeout: float | None = None) -> None:
-        """Wait until no task is running, including tasks spawned while waiting."""
+    async def join(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Wait until no task is running, including tasks spawned while waiting.
+
+        ``timeout`` is in seconds.
+        """
         async with asyncio.timeout(timeout):
             while self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)

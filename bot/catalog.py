@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 class UnknownModule(LookupError):
-    """No module, or more than one, answers to a name; ``message`` lists the choices."""
+    """No module, or more than one, has this name; ``message`` lists the choices."""
 
     def __init__(self, name: str, choices: list[Module], *, ambiguous: bool = False) -> None:
         self.name = name
@@ -32,7 +32,7 @@ class UnknownModule(LookupError):
 
 @dataclass
 class DiscoveryReport:
-    """What ``scp-bot check`` prints for a module: where its fields came from and overrides."""
+    """The discovery result ``scp-bot check`` prints: the module, its field source, overrides."""
 
     module: Module
     source: str

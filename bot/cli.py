@@ -78,7 +78,8 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = _settings()
     if args.http:
-        return asyncio.run(run_http(settings, host=args.host, port=args.port, poll=not args.no_poll))
+        serve = run_http(settings, host=args.host, port=args.port, poll=not args.no_poll)
+        return asyncio.run(serve)
     if not settings.slack_app_token:
         print(
             "SLACK_APP_TOKEN is not set. Socket Mode needs an app-level token (xapp-...); "

@@ -87,7 +87,9 @@ def _module_command(verb: Verb, module_name: str, argument: str) -> Command:
 
     if verb is Verb.SEARCH:
         if not argument:
-            raise CommandError("`search` needs something to look for, for example `search rowling`.")
+            raise CommandError(
+                "`search` needs something to look for, for example `search rowling`."
+            )
         return Command(verb, module_name, argument=argument)
 
     if verb is Verb.VALUES:

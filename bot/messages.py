@@ -24,6 +24,7 @@ from bot.scp import (
 logger = logging.getLogger(__name__)
 
 CHECK_SETUP = "Ask your Slack admin to run `scp-bot check` on the bot's server."
+CHECK_SETUP_LATER = "If it keeps failing, ask your Slack admin to run `scp-bot check`."
 
 
 class StaleButton(ValueError):
@@ -65,7 +66,7 @@ def describe_error(error: BaseException, *, action: str, record_label: str = "")
             )
         return ErrorText(
             f"Could not {action}: SupportCenter Plus did not answer.",
-            f"Try again in a minute. If it keeps failing, {CHECK_SETUP[0].lower()}{CHECK_SETUP[1:]}",
+            f"Try again in a minute. {CHECK_SETUP_LATER}",
         )
     if isinstance(error, AuthenticationError):
         return ErrorText(

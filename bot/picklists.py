@@ -29,7 +29,7 @@ class Matches:
 
 
 def rank_options(options: list[Option], query: str, limit: int) -> Matches:
-    """Return the options matching ``query``: exact, then prefix, then word prefix, then substring."""
+    """Return the options matching ``query``: exact, prefix, word prefix, then substring."""
     wanted = query.strip().lower()
     if not wanted:
         return Matches(options[:limit], len(options))

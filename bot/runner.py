@@ -32,7 +32,8 @@ async def run_socket_mode(settings: Settings, *, poll: bool = True) -> int:
         await services.notifier.start(poll=poll)
     try:
         await handler.connect_async()
-        logger.info("socket_mode.connected modules=%s", [m.api_name for m in services.catalog.modules])
+        modules = [m.api_name for m in services.catalog.modules]
+        logger.info("socket_mode.connected modules=%s", modules)
         await asyncio.Event().wait()
     finally:
         await handler.close_async()

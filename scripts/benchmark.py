@@ -79,8 +79,7 @@ async def bench_acks(runs: int, state_dir: str) -> list[str]:
         request = requests.slash_command("books edit 301")
         started = time.perf_counter()
         await driver._deliver(request)
-        while len(slack.calls_to("views.open")) == before:
-            await asyncio.sleep(0.001)
+        await slack.wait_for("views.open", count=before + 1)
         return time.perf_counter() - started
 
     rows.append(row("`/scp books edit 301` to `views.open`, server 2 s slow",

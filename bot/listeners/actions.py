@@ -58,7 +58,9 @@ def register(app: AsyncApp, services: Services) -> None:
                 try:
                     module, value = _target(services, action)
                 except StaleButton as error:
-                    logger.warning("slack.action.invalid_value action=%s error=%s", action_id, error)
+                    logger.warning(
+                        "slack.action.invalid_value action=%s error=%s", action_id, error
+                    )
                     spawn_reply_work(services, interaction, _raise(error), action=describe)
                     return
                 label = record_label(module.display_singular, value.get("id", ""))

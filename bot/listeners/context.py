@@ -1,4 +1,4 @@
-"""What a listener knows about the Slack request it is answering, and how it replies.
+"""The user and place of a Slack request, and how a listener replies to it.
 
 Replies go through the request's ``response_url`` (usable 5 times in 30 minutes), which works
 in channels the bot has not joined and can replace the message a button sits on.

@@ -1,6 +1,6 @@
 """Type-ahead for pick lists too long for a static select (``block_suggestion``).
 
-The answer must be in the ack, within 3 seconds, so it comes from the pick-list cache.
+The options must be in the ack, within 3 seconds, so they come from the pick-list cache.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def register(app: AsyncApp, services: Services) -> None:
         query = str(body.get("value") or "")[:100]
         matches = await services.picklists.suggest(module, spec, query, limit=MAX_OPTIONS)
         if matches.loading:
-            # Slack shows no text with an empty answer; the user types again and the values,
-            # still loading in the background, are there by then.
+            # Slack shows no text with an empty list. The values go on loading in the
+            # background, so they are there when the user types again.
             logger.info("slack.options.loading module=%s field=%s", module.api_name, spec.name)
         has_more = matches.total > len(matches.options)
         hint = f"{len(matches.options)} of {matches.total:,} matches. Type more to narrow."

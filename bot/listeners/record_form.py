@@ -1,8 +1,8 @@
 """Opening the add/edit modal inside Slack's 3-second trigger window.
 
 A trigger_id expires about 3 seconds after the click, and SupportCenter Plus can be slower
-than that, so the modal opens at once with a loading view; the record and the pick-list values
-are read afterwards and the view is updated in place.
+than that. So the modal opens at once with a loading view. The record and the pick-list values
+are read afterwards, and the view is updated in place.
 """
 
 from __future__ import annotations

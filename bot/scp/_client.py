@@ -6,7 +6,7 @@ any failure ``response_status`` into a typed error, including failures under HTT
 
 Reads are retried with exponential back-off on transport errors, 429 and 5xx. Writes are
 retried only when the connection could not be opened, because then the server never saw
-the request; a write that timed out raises ``ScpTransportError`` with ``indeterminate=True``.
+the request. A write that timed out raises ``ScpTransportError`` with ``indeterminate=True``.
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ class ScpClient:
                     await self._sleep_before_retry(method, path, attempt, repr(error))
                     continue
                 raise ScpTransportError(
-                    f"SupportCenter Plus did not answer: {type(error).__name__}",
+                    f"SupportCenter Plus sent no response: {type(error).__name__}",
                     method=method, url=path, indeterminate=not is_read,
                 ) from error
 

@@ -117,7 +117,8 @@ def module_from_record(api_name: str, record: Mapping[str, Any] | None) -> Modul
     if isinstance(holder, Mapping):
         for name, value in holder.items():
             kind = kind_from_name(name) or _kind_from_value(value)
-            module.fields.append(Field(name, label_from_name(name), kind, holder=CUSTOM_FIELD_HOLDER))
+            spec = Field(name, label_from_name(name), kind, holder=CUSTOM_FIELD_HOLDER)
+            module.fields.append(spec)
     for name, value in record.items():
         if name not in STANDARD_KEYS:
             module.fields.append(Field(name, label_from_name(name), _kind_from_value(value)))

@@ -144,7 +144,9 @@ def _default_field_message(status_code: int | None) -> str:
     return _FIELD_MESSAGES.get(status_code or 0, "The server rejected this value.")
 
 
-def error_class_for(http_status: int, codes: set[int], names_fields: bool) -> type[ScpResponseError]:
+def error_class_for(
+    http_status: int, codes: set[int], names_fields: bool
+) -> type[ScpResponseError]:
     """Pick the most specific error class for a failure envelope."""
     if 4022 in codes or http_status == 401:
         return AuthenticationError

@@ -2,8 +2,8 @@
 
 A record arrives in one of two shapes: custom fields under a ``cm_fields`` holder with
 type-prefixed names (``sline_author``), or flat beside ``title`` with user-chosen names
-(SupportCenter Plus builds that follow ServiceDesk Plus 15200). A ``Module`` says which shape
-its fields use through ``Field.holder``; ``Record`` reads either.
+(SupportCenter Plus builds that follow ServiceDesk Plus 15200). ``Field.holder`` gives the
+shape of each field of a ``Module``, and ``Record`` reads either shape.
 """
 
 from __future__ import annotations

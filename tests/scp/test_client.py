@@ -275,7 +275,8 @@ async def test_oauth_token_header(books):
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json={"response_status": {"status_code": 2000}, "cm_book": {"id": "1"}})
+        body = {"response_status": {"status_code": 2000}, "cm_book": {"id": "1"}}
+        return httpx.Response(200, json=body)
 
     transport = httpx.MockTransport(answer)
     async with ScpClient("https://portal.test/app/itdesk", oauth_token="abc",
