@@ -176,7 +176,7 @@ class LocalServer:
 
     async def start(self) -> None:
         # Binding port 0 before uvicorn starts lets the OS pick a free port without a race.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
 
