@@ -13,7 +13,6 @@ contain such a word, as in ``title~deleted created``.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +27,6 @@ from bot.scp import Module
 
 if TYPE_CHECKING:
     from bot.app import Services
-
-logger = logging.getLogger(__name__)
 
 # Sections left for subscriptions in the list, below Slack's 50 blocks per message.
 MAX_LISTED = 45
@@ -83,13 +80,16 @@ async def _subscribe(
     )
     created = await services.notifier.subscribe(subscription, module)
 
-    what = module.display_name
-    if filter_text:
-        what += f" records matching {filter_text}"
-    verb = "now follows" if created else "now follows (subscription replaced)"
+    records = f"{module.display_name} records matching {filter_text}" if filter_text else (
+        f"all {module.display_name} records"
+    )
+    events_text = ", ".join(subscription.events)
+    if created:
+        first = f"This channel now follows {records} ({events_text})."
+    else:
+        first = f"This channel's subscription now follows {records} ({events_text})."
     return notice_message(
-        f"This channel {verb} {what}: {', '.join(subscription.events)}. "
-        "Each record gets one card here, and its changes go to the card's thread."
+        f"{first} Each record gets one card here, and its changes go to the card's thread."
     )
 
 

@@ -1,0 +1,79 @@
+"""Fixtures for the notification tests: the emulator, a fake Slack, and notifiers wired to them.
+
+Everything talks over real HTTP on 127.0.0.1. Each test gets its own SQLite state file; the
+PostgreSQL tests get their own schema in the database named by ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import psycopg
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import make_url
+
+from bot.catalog import ModuleCatalog
+from bot.emulator import create_app
+from bot.fakeslack.server import FakeSlack, LocalServer
+from bot.scp import ScpClient, discover_module
+from tests.notify.support import AUTHTOKEN, Env, OtherUserTransport
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[Env]:
+    async with AsyncExitStack() as stack:
+        emulator_app = create_app(authtoken=AUTHTOKEN)
+        server = LocalServer(emulator_app)
+        await server.start()
+        stack.push_async_callback(emulator_app.state.webhook_notifier.aclose)
+        stack.push_async_callback(server.stop)
+
+        scp = ScpClient(server.url, authtoken=AUTHTOKEN)
+        stack.push_async_callback(scp.aclose)
+        other_scp = ScpClient(server.url, authtoken=AUTHTOKEN, transport=OtherUserTransport())
+        stack.push_async_callback(other_scp.aclose)
+
+        module, _ = await discover_module(scp, "cm_books")
+        fake = FakeSlack()
+        await fake.start()
+        stack.push_async_callback(fake.stop)
+
+        test_env = Env(
+            emulator_app=emulator_app, scp=scp, other_scp=other_scp,
+            catalog=ModuleCatalog([module]), fake=fake,
+            web=AsyncWebClient(token="xoxb-test", base_url=fake.api_url),
+            database_url=f"sqlite:///{tmp_path / 'state.db'}", stack=stack,
+        )
+        try:
+            yield test_env
+        finally:
+            for notifier in reversed(test_env.notifiers):
+                await notifier.stop(timeout=1.0)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """Return a PostgreSQL URL whose connections use a fresh schema, dropped after the test.
+
+    Skips the test unless ``DATABASE_URL`` names a PostgreSQL database.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("DATABASE_URL does not name a PostgreSQL database")
+
+    parsed = make_url(url)
+    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"notify_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        scoped = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -1,0 +1,99 @@
+"""``/scp subscribe``, ``unsubscribe`` and ``subscriptions`` against a real state store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.listeners.subscriptions import split_filter_and_events
+from tests.notify.support import ALICE, Env, message_text, run_channel_command, subscribe
+
+
+async def test_subscribe_list_unsubscribe(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await subscribe(env, notifier, "books category=Fantasy created edited")
+    expected = "follows Books records matching category=Fantasy (created, edited)"
+    assert expected in message_text(reply)
+
+    listing = message_text(await run_channel_command(notifier, env.catalog, "subscriptions"))
+    assert "*Books* (`books`)" in listing
+    assert "filter: `category=Fantasy`" in listing
+    assert "events: created, edited" in listing
+    assert f"set up by <@{ALICE}>" in listing
+
+    reply = await run_channel_command(notifier, env.catalog, "unsubscribe", "books")
+    assert "no longer follows Books" in message_text(reply)
+    listing = message_text(await run_channel_command(notifier, env.catalog, "subscriptions"))
+    assert "follows no module" in listing
+
+    reply = await run_channel_command(notifier, env.catalog, "unsubscribe", "books")
+    assert "does not follow Books" in message_text(reply)
+
+
+async def test_subscribe_again_replaces(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier, "books")
+
+    reply = await subscribe(env, notifier, "book title~dune deleted")
+
+    assert "This channel's subscription now follows" in message_text(reply)
+    subscriptions = await notifier.subscriptions("C0NOTIFY")
+    assert len(subscriptions) == 1
+    assert subscriptions[0].filter_text == "title~dune"
+    assert subscriptions[0].events == ("deleted",)
+
+
+async def test_subscribe_without_events_follows_all(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier, "Books")
+
+    subscriptions = await notifier.subscriptions("C0NOTIFY")
+    assert subscriptions[0].events == ("created", "edited", "trashed", "restored", "deleted")
+    assert subscriptions[0].filter_text == ""
+
+
+async def test_subscribe_rejects_invalid_filter(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await run_channel_command(notifier, env.catalog, "subscribe", "books nosuch=1")
+
+    assert "Invalid filter" in message_text(reply)
+    assert await notifier.subscriptions("C0NOTIFY") == []
+
+
+async def test_subscribe_rejects_sorting_filter(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await run_channel_command(notifier, env.catalog, "subscribe", "books sort:title")
+
+    assert "cannot sort" in message_text(reply)
+
+
+async def test_subscribe_unknown_module(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await run_channel_command(notifier, env.catalog, "subscribe", "dragons")
+
+    assert "no module called" in message_text(reply)
+
+
+async def test_commands_without_notifier(env: Env) -> None:
+    reply = await run_channel_command(None, env.catalog, "subscriptions")
+
+    assert "Notification threads are off" in message_text(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("category=Fantasy created edited", ("category=Fantasy", ("created", "edited"))),
+        ("created,deleted", ("", ("created", "deleted"))),
+        ('title="created here" trashed', ('title="created here"', ("trashed",))),
+        ("title~deleted created", ("title~deleted", ("created",))),
+        ("author=Tolkien", ("author=Tolkien", ())),
+        ("", ("", ())),
+        ("  EDITED  ", ("", ("edited",))),
+    ],
+)
+def test_split_filter_and_events(text: str, expected: tuple[str, tuple[str, ...]]) -> None:
+    assert split_filter_and_events(text) == expected
