@@ -98,7 +98,10 @@ async def build_services(settings: Settings, *, notifications: bool = True) -> S
         from bot.notify import Notifier
 
         services.notifier = Notifier(
-            settings, scp, catalog, services.web_client, services.background
+            settings, scp, catalog, services.web_client, services.background,
+            pace_seconds=settings.notify_pace_seconds,
+            lease_seconds=settings.notify_lease_seconds,
+            webhook_delay_seconds=settings.notify_webhook_delay_seconds,
         )
     return services
 

@@ -96,6 +96,8 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
                 Settings(_env_file=None, **options), notifications=notifications
             )
             stack.push_async_callback(services.aclose)
+            if services.notifier is not None:
+                await services.notifier.start(poll=False)
 
             app = create_bolt_app(services)
             requests = SlackRequests(SIGNING_SECRET, response_url_factory=slack.new_response_url)
