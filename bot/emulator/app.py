@@ -41,7 +41,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.emulator.metainfo import build_metainfo
-from bot.emulator.modules import ModuleDef
+from bot.emulator.modules import ModuleDef, is_record_id
 from bot.emulator.search import (
     ListRequest,
     choice_resolver,
@@ -279,13 +279,13 @@ class Api:
             return {"GET": self.list_records, "POST": self.add_record}
         if len(rest) == 1 and rest[0] == "_metainfo":
             return {"GET": self.metainfo}
-        if len(rest) == 1 and rest[0].isdigit():
+        if len(rest) == 1 and is_record_id(rest[0]):
             return {"GET": self.get_record, "PUT": self.edit_record, "DELETE": self.delete_record}
         if len(rest) == 1 and module.find_field(rest[0]) is not None:
             return {"GET": self.allowed_values}
         if len(rest) == 2 and rest[0] == "cm_fields" and module.find_field(rest[1]) is not None:
             return {"GET": self.allowed_values}
-        if len(rest) == 2 and rest[0].isdigit():
+        if len(rest) == 2 and is_record_id(rest[0]):
             actions: dict[str, dict[str, Handler]] = {
                 "_move_to_trash": {"DELETE": self.trash_record},
                 "_restore_from_trash": {"PUT": self.restore_record},
@@ -375,7 +375,7 @@ class Api:
         return success(**{field_name: rendered}, list_info=list_info)
 
     def metainfo(self, call: ApiCall) -> Response:
-        if call.rest and call.rest[0].isdigit():
+        if call.rest and is_record_id(call.rest[0]):
             call.store.get(call.record_id)
         return success(metainfo=build_metainfo(call.store.module, flat=self.state.flat))
 

@@ -75,6 +75,7 @@ Without ``"include_builtin": true`` the file's modules replace the built-in ones
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -100,6 +101,14 @@ STANDARD_FIELD_NAMES = frozenset(
 )
 
 FIRST_GENERATED_VALUE_ID = 10000
+# ASCII only: str.isdigit() and \d also accept superscripts and other scripts' digits,
+# which int() rejects or silently maps to another record.
+RECORD_ID_PATTERN = re.compile(r"[0-9]+")
+
+
+def is_record_id(text: str) -> bool:
+    """Tell whether a path segment or definition value is a record id (ASCII digits)."""
+    return RECORD_ID_PATTERN.fullmatch(text) is not None
 
 
 class FieldKind(StrEnum):
@@ -568,7 +577,7 @@ def _parse_module(raw: Mapping[str, Any], sequence: _ValueIdSequence) -> ModuleD
     display_name = str(raw.get("display_name", plural))
     records = tuple(raw.get("records", []))
     for record in records:
-        if "id" in record and not str(record["id"]).isdigit():
+        if "id" in record and not is_record_id(str(record["id"])):
             raise DefinitionError(f"module {plural}: record id {record['id']!r} is not digits")
 
     module = ModuleDef(

@@ -40,6 +40,7 @@ from bot.emulator.modules import (
 )
 from bot.emulator.store import Record
 from bot.emulator.values import (
+    INTEGER_PATTERN,
     ApiError,
     InvalidValue,
     extra_key,
@@ -479,11 +480,18 @@ class ListRequest:
     get_total_count: bool
 
 
+def _is_integer(raw: Any) -> bool:
+    # int() alone would also read digits of other scripts, such as "١٠".
+    if isinstance(raw, str):
+        return INTEGER_PATTERN.fullmatch(raw.strip()) is not None
+    return isinstance(raw, int)
+
+
 def _positive_int(raw: Any, key: str, maximum: int | None = None) -> int:
     if isinstance(raw, bool):
         raise search_failure(f"Invalid {key}: {raw!r} is not a number", field=key)
     try:
-        number = int(str(raw).strip()) if isinstance(raw, str | int) else None
+        number = int(str(raw).strip()) if _is_integer(raw) else None
     except ValueError:
         number = None
     if number is None:

@@ -24,6 +24,7 @@ from bot.emulator.modules import (
     FieldDef,
     ModuleDef,
     builtin_modules,
+    is_record_id,
     make_user,
 )
 from bot.emulator.values import (
@@ -179,7 +180,7 @@ class ModuleStore:
 
     def get(self, record_id: str) -> Record:
         """Return the record with this id, or raise a 404 "Invalid URL" failure without one."""
-        if not record_id.isdigit() or int(record_id) not in self._records:
+        if not is_record_id(record_id) or int(record_id) not in self._records:
             raise invalid_url()
         return self._records[int(record_id)]
 

@@ -36,7 +36,7 @@ DATE_TIME_DISPLAY_FORMAT = "%d/%m/%Y %I:%M %p"
 DATE_DISPLAY_FORMAT = "%d/%m/%Y"
 
 TWO_PLACES = Decimal("0.01")
-INTEGER_PATTERN = re.compile(r"[+-]?\d+")
+INTEGER_PATTERN = re.compile(r"[+-]?[0-9]+")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE_PATTERN = re.compile(r"\+?[0-9()\-.\s]{3,}")
 URL_PATTERN = re.compile(r"(https?|ftp)://\S+", re.IGNORECASE)
@@ -178,8 +178,12 @@ def parse_integer(raw: Any) -> int:
 def parse_decimal(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValue(f"{raw!r} is not a number")
+    text = str(raw).strip()
+    # Decimal() reads digits of any script; the API only takes ASCII ones.
+    if not text.isascii():
+        raise InvalidValue(f"{raw!r} is not a number")
     try:
-        number = Decimal(str(raw).strip())
+        number = Decimal(text)
     except InvalidOperation:
         raise InvalidValue(f"{raw!r} is not a number") from None
     if not number.is_finite():

@@ -358,12 +358,12 @@ async def test_asset_seeds_have_every_field(emulator: Emulator) -> None:
 
 
 INVALID_ASSET_VALUES = {
-    "num_quantity": ["abc", "1.5", True, {"value": 1}],
-    "dec_weight": ["heavy", "NaN", False],
+    "num_quantity": ["abc", "1.5", True, {"value": 1}, "\u0663"],
+    "dec_weight": ["heavy", "NaN", False, "\u0663.5"],
     "per_utilization": ["ten"],
     "currency_price": [[1]],
     "date_purchased": ["yesterday", {"display_value": "17/04/2023"}, True],
-    "datetime_last_seen": ["2023-04-17T10:00:00Z"],
+    "datetime_last_seen": ["2023-04-17T10:00:00Z", "\u0661\u0662"],
     "bool_under_warranty": ["yes", 1],
     "email_owner_email": ["not-an-email", "a@b"],
     "phone_owner_phone": ["call me"],

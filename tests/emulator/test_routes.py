@@ -109,6 +109,34 @@ async def test_unknown_path_gives_4007(emulator: Emulator, path: str) -> None:
     ]
 
 
+# Digits that str.isdigit() or int() accept but that are not ASCII: superscript three,
+# Arabic-Indic 301, fullwidth 301.
+NON_ASCII_IDS = ["\u00b3", "\u0663\u0660\u0661", "\uff13\uff10\uff11"]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+@pytest.mark.parametrize("record_id", NON_ASCII_IDS)
+async def test_non_ascii_record_id_gives_4007(
+    emulator: Emulator, method: str, record_id: str
+) -> None:
+    response = await emulator.client.request(method, f"/api/v3/cm_books/{record_id}")
+
+    assert response.status_code == 404, response.text
+    assert failure_messages(response)[0]["status_code"] == 4007
+
+
+@pytest.mark.parametrize("record_id", NON_ASCII_IDS)
+async def test_non_ascii_id_in_actions_gives_4007(emulator: Emulator, record_id: str) -> None:
+    metainfo = await emulator.client.get(f"/api/v3/cm_books/{record_id}/_metainfo")
+    trash = await emulator.client.delete(f"/api/v3/cm_books/{record_id}/_move_to_trash")
+    restore = await emulator.client.put(f"/api/v3/cm_books/{record_id}/_restore_from_trash")
+
+    assert metainfo.status_code == 404
+    assert trash.status_code == 404
+    assert restore.status_code == 404
+    assert emulator.state.store("cm_books").get("301").is_trashed is False
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [

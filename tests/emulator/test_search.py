@@ -304,6 +304,8 @@ async def test_start_index_past_end_is_empty(emulator: Emulator) -> None:
         ({"row_count": 101}, "row_count"),
         ({"row_count": "0"}, "row_count"),
         ({"row_count": "ten"}, "row_count"),
+        # Arabic-Indic ten, which int() would read as 10.
+        ({"row_count": "\u0661\u0660"}, "row_count"),
         ({"start_index": 0}, "start_index"),
         ({"sort_order": "up"}, "sort_order"),
         ({"page": 2}, "page"),
