@@ -44,6 +44,12 @@ READ_ONLY_FIELDS = frozenset(
     {"id", "created_time", "created_by", "updated_time", "updated_by", "is_trashed", "deleted_time"}
 )
 REQUEST_LOG_SIZE = 1000
+# Injected statuses stay within the error range: 1xx and 204 break the HTTP exchange,
+# and values above 599 are not statuses at all.
+FAULT_STATUSES = range(400, 600)
+# Uvicorn lets requests in flight finish before it stops on SIGTERM, so a longer sleep
+# would hold up shutdown for as long.
+MAX_DELAY_MS = 60_000
 FIRST_AD_HOC_USER_ID = 1000
 
 
@@ -428,6 +434,12 @@ class Fault:
         }
 
 
+def check_delay(name: str, ms: int) -> None:
+    """Raise ValueError unless ``ms`` is a delay from 0 to ``MAX_DELAY_MS`` milliseconds."""
+    if not 0 <= ms <= MAX_DELAY_MS:
+        raise ValueError(f"{name} must be from 0 to {MAX_DELAY_MS} ms, got {ms}")
+
+
 class EmulatorState:
     """Everything the emulator keeps in memory, plus the controls that tests use.
 
@@ -446,6 +458,7 @@ class EmulatorState:
         webhook_url: str | None = None,
         webhook_token: str | None = None,
     ) -> None:
+        check_delay("latency", latency_ms)
         self.modules = tuple(modules) if modules is not None else builtin_modules()
         self.authtoken = authtoken
         self.flat = flat
@@ -484,9 +497,15 @@ class EmulatorState:
         hang_ms: int = 0,
         body: str | None = None,
     ) -> Fault:
-        """Make the next ``count`` matching API requests fail or hang (see ``Fault``)."""
+        """Make the next ``count`` matching API requests fail or hang (see ``Fault``).
+
+        Raises ValueError unless ``status`` is 400 to 599 and ``hang_ms`` 0 to 60,000.
+        """
         if status is None and hang_ms <= 0:
             raise ValueError("a fault needs a status, a hang_ms above 0, or both")
+        if status is not None and status not in FAULT_STATUSES:
+            raise ValueError(f"status must be an HTTP error status from 400 to 599, got {status}")
+        check_delay("hang_ms", hang_ms)
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
 
@@ -508,8 +527,8 @@ class EmulatorState:
         return None
 
     def set_latency(self, ms: int) -> None:
-        if ms < 0:
-            raise ValueError(f"latency must be 0 ms or more, got {ms}")
+        """Delay every later API request by ``ms`` (0 to 60,000), or raise ValueError."""
+        check_delay("latency", ms)
         self.latency_ms = ms
 
     def clear_requests(self) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
+import pytest
+
+from bot.emulator import EmulatorState
 
 from .conftest import Emulator, StartEmulator, failure_messages, make_client
 
@@ -91,6 +95,50 @@ async def test_invalid_fault_rejected(emulator: Emulator) -> None:
         assert response.json()["error"].startswith("Invalid fault")
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 100},
+        {"status": 204},
+        {"status": 302},
+        {"status": 399},
+        {"status": 600},
+        {"status": 99999},
+        {"hang_ms": 60_001},
+        {"hang_ms": 10**20},
+        {"hang_ms": 1e20},
+        {"status": 500, "hang_ms": -5},
+    ],
+)
+async def test_fault_out_of_range_rejected(emulator: Emulator, fault: dict[str, Any]) -> None:
+    response = await emulator.client.post("/_emulator/faults", json=fault)
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Invalid fault")
+    assert emulator.state.faults == []
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"status": 204}, {"status": 600}, {"status": 500, "hang_ms": 60_001}]
+)
+def test_add_fault_out_of_range_raises(arguments: dict[str, Any]) -> None:
+    state = EmulatorState()
+
+    with pytest.raises(ValueError, match="must be"):
+        state.add_fault(**arguments)
+
+    assert state.faults == []
+
+
+async def test_fault_range_limits_accepted(emulator: Emulator) -> None:
+    for fault in ({"status": 400}, {"status": 599}, {"hang_ms": 60_000}):
+        response = await emulator.client.post("/_emulator/faults", json=fault)
+
+        assert response.status_code == 200, fault
+
+    assert len(emulator.state.faults) == 3
+
+
 async def test_clear_faults(emulator: Emulator) -> None:
     emulator.state.add_fault(status=500, count=5)
 
@@ -116,10 +164,17 @@ async def test_latency_endpoint(emulator: Emulator) -> None:
 
 
 async def test_invalid_latency_rejected(emulator: Emulator) -> None:
-    for body in ({}, {"ms": -1}, {"ms": "100"}):
+    for body in ({}, {"ms": -1}, {"ms": "100"}, {"ms": 60_001}, {"ms": 10**20}, {"ms": 1e20}):
         response = await emulator.client.post("/_emulator/latency", json=body)
 
         assert response.status_code == 400, body
+        assert response.json()["error"].startswith("Invalid latency")
+    assert emulator.state.latency_ms == 0
+
+    with pytest.raises(ValueError, match="60000"):
+        emulator.state.set_latency(60_001)
+    with pytest.raises(ValueError, match="60000"):
+        EmulatorState(latency_ms=60_001)
 
 
 async def test_latency_option(start_emulator: StartEmulator) -> None:
