@@ -17,6 +17,7 @@ from bot.background import BackgroundTasks
 from bot.catalog import DiscoveryReport, ModuleCatalog, discover_catalog
 from bot.config import BotConfig
 from bot.picklists import PickListCache
+from bot.replay_guard import ReplayGuard
 from bot.scp import ScpClient
 from bot.settings import Settings, secret
 
@@ -120,5 +121,6 @@ def create_bolt_app(services: Services) -> AsyncApp:
         client=services.web_client,
         signing_secret=signing_secret,
     )
+    app.middleware(ReplayGuard())
     register_listeners(app, services)
     return app

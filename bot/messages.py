@@ -19,6 +19,7 @@ from bot.scp import (
     ScpResponseError,
     ScpTransportError,
     ServerError,
+    UnexpectedResponse,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,16 @@ def describe_error(error: BaseException, *, action: str, record_label: str = "")
     if isinstance(error, InvalidRecordId):
         return ErrorText(
             "A record id is a number, such as 301.", "Check the id and try again."
+        )
+    if getattr(error, "indeterminate", False):
+        return ErrorText(
+            f"SupportCenter Plus did not confirm the request to {action}.",
+            "It may or may not have been done. Look the record up before you try again.",
+        )
+    if isinstance(error, UnexpectedResponse):
+        return ErrorText(
+            f"Could not {action}: SupportCenter Plus sent a response the bot cannot read.",
+            f"Try again in a minute. {CHECK_SETUP_LATER}",
         )
     if isinstance(error, ScpTransportError):
         if error.indeterminate:
@@ -97,14 +108,15 @@ def describe_error(error: BaseException, *, action: str, record_label: str = "")
             f"Could not {action}: SupportCenter Plus had an internal error.",
             "Try again in a minute; if it keeps failing, tell your SupportCenter Plus admin.",
         )
-    if isinstance(error, FieldRejected | ScpResponseError):
-        detail = error.message or "the request was rejected"
+    if isinstance(error, ScpResponseError):
+        detail = (error.message or "the request was rejected").rstrip(".")
         fields = ", ".join(error.field_errors())
         where = f" (fields: {fields})" if fields else ""
-        return ErrorText(
-            f"Could not {action}: {detail}{where}.",
-            "Fix the value and try again.",
+        advice = (
+            "Fix the value and try again." if isinstance(error, FieldRejected)
+            else "Check the record in SupportCenter Plus, then try again."
         )
+        return ErrorText(f"Could not {action}: {detail}{where}.", advice)
 
     error_id = uuid.uuid4().hex[:8]
     logger.error("bot.unexpected_error error_id=%s action=%r", error_id, action, exc_info=error)

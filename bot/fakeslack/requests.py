@@ -75,7 +75,7 @@ class SlackRequests:
             "token": "verification-token-unused", "team_id": self.team_id,
             "team_domain": self.team_domain, "channel_id": self.channel_id,
             "channel_name": self.channel_name, "user_id": self.user_id,
-            "user_name": self.user_name, "command": command, "text": text,
+            "user_name": self.user_name, "command": command, "text": escape_command_text(text),
             "response_url": self.new_response_url(), "trigger_id": self.new_trigger_id(),
             "api_app_id": self.api_app_id,
         }
@@ -174,6 +174,15 @@ class SlackRequests:
 
     def _sign_payload(self, payload: dict[str, Any], timestamp: int | None) -> SignedRequest:
         return self.sign(urlencode({"payload": json.dumps(payload)}), timestamp)
+
+
+def escape_command_text(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` in command text as Slack does in message text.
+
+    NOTE: Slack documents this escaping for message text; that slash command text arrives
+    escaped the same way is taken from how bots see it, not from a reference page.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def decode_body(body: str) -> dict[str, Any]:

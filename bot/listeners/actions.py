@@ -27,20 +27,35 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _target(services: Services, action: dict[str, Any]) -> tuple[Module, dict[str, Any]]:
+PAGE_ACTIONS = {ActionId.PAGE_NEXT, ActionId.PAGE_PREVIOUS}
+
+
+def _target(
+    services: Services, action_id: ActionId, action: dict[str, Any]
+) -> tuple[Module, dict[str, Any]]:
+    """Read the module and record a button names, or raise ``StaleButton``."""
+    raw = action.get("value") if isinstance(action, dict) else None
     try:
-        value = decode_value(action.get("value") or "")
+        value = decode_value(raw if isinstance(raw, str) else "")
     except ValueError as error:
         raise StaleButton("the button's value is not readable") from error
     module = services.catalog.get(str(value.get("m", "")))
     if module is None:
-        raise StaleButton(f"the module {value.get('m')!r} is not configured any more")
-    if "id" in value:
-        try:
-            value["id"] = validate_record_id(value["id"])
-        except ValueError as error:
-            raise StaleButton("its record id is invalid") from error
+        raise StaleButton(f"the module {str(value.get('m'))[:40]!r} is not configured any more")
+
+    if action_id in PAGE_ACTIONS:
+        value["s"] = _page_start(value.get("s"))
+        return module, value
+    try:
+        value["id"] = validate_record_id(value.get("id"))
+    except ValueError as error:
+        raise StaleButton("its record id is missing or invalid") from error
     return module, value
+
+
+def _page_start(raw: Any) -> int:
+    text = str(raw)
+    return max(1, int(text)) if text.isascii() and text.isdigit() and len(text) < 10 else 1
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -49,14 +64,14 @@ def register(app: AsyncApp, services: Services) -> None:
             @app.action(action_id.value)
             async def handle(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
                 await ack()
-                interaction = Interaction.from_payload(body)
+                interaction = Interaction.from_payload(body, services.web_client)
                 logger.info(
                     "slack.action action=%s team=%s channel=%s user=%s",
                     action_id.value, interaction.team_id, interaction.channel_id,
                     interaction.user_id,
                 )
                 try:
-                    module, value = _target(services, action)
+                    module, value = _target(services, action_id, action)
                 except StaleButton as error:
                     logger.warning(
                         "slack.action.invalid_value action=%s error=%s", action_id, error
@@ -117,7 +132,7 @@ def register(app: AsyncApp, services: Services) -> None:
             module,
             text=str(value.get("q", "")),
             trash=bool(value.get("t")),
-            start_index=max(1, int(value.get("s", 1))),
+            start_index=value["s"],
         )
         await show_list(services, interaction, request, replace=True)
 

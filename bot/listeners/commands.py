@@ -25,12 +25,22 @@ logger = logging.getLogger(__name__)
 COMMAND = "/scp"
 
 
+def unescape_command_text(text: object) -> str:
+    """Decode the three entities Slack escapes in command text: ``&amp;``, ``&lt;``, ``&gt;``.
+
+    Searches use ``<`` and ``>`` (``created>2024-01-01``), which arrive as ``&gt;``.
+    """
+    if not isinstance(text, str):
+        return ""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def register(app: AsyncApp, services: Services) -> None:
     @app.command(COMMAND)
     async def handle_scp_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        interaction = Interaction.from_command(body)
-        text = body.get("text") or ""
+        interaction = Interaction.from_command(body, services.web_client)
+        text = unescape_command_text(body.get("text"))
         logger.info(
             "slack.command team=%s channel=%s user=%s text=%r",
             interaction.team_id, interaction.channel_id, interaction.user_id, text[:200],

@@ -38,7 +38,10 @@ def form_metadata(
     return json.dumps(data, separators=(",", ":"))
 
 
-def read_metadata(private_metadata: str) -> dict[str, Any]:
+def read_metadata(private_metadata: Any) -> dict[str, Any]:
+    """Decode the form's private_metadata; anything unreadable gives an empty dict."""
+    if not isinstance(private_metadata, str):
+        return {}
     try:
         data = json.loads(private_metadata or "{}")
     except ValueError:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.ids import CallbackId
-from bot.listeners.context import Interaction
+from bot.listeners.context import Interaction, trusted_response_url
 from bot.listeners.record_form import load_options, read_metadata
 from bot.messages import describe_error, record_label
 from bot.operations import records
@@ -105,7 +105,8 @@ class _Submission:
         self.module = module
         self.view_id: str = view.get("id", "")
         self.private_metadata: str = view.get("private_metadata", "")
-        self.state: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+        values = (view.get("state") or {}).get("values")
+        self.state: dict[str, Any] = values if isinstance(values, dict) else {}
         self.record_id: str = metadata.get("id") or ""
         self.replace = bool(metadata.get("replace"))
         self.interaction = interaction
@@ -115,6 +116,9 @@ class _Submission:
     def read(
         cls, services: Services, body: dict[str, Any], view: dict[str, Any]
     ) -> _Submission | None:
+        """Read a submit; None when the view does not come from a form the bot can still serve."""
+        if not isinstance(view, dict) or not isinstance(view.get("state", {}), dict):
+            return None
         metadata = read_metadata(view.get("private_metadata", ""))
         module = services.catalog.get(str(metadata.get("m", "")))
         if module is None:
@@ -125,9 +129,12 @@ class _Submission:
                 metadata["id"] = validate_record_id(metadata["id"])
             except ValueError:
                 return None
-        interaction = Interaction.from_payload(body)
-        interaction.channel_id = metadata.get("c") or interaction.channel_id
-        interaction.response_url = metadata.get("r") or None
+        interaction = Interaction.from_payload(body, services.web_client)
+        channel = metadata.get("c")
+        interaction.channel_id = channel if isinstance(channel, str) and channel else (
+            interaction.channel_id
+        )
+        interaction.response_url = trusted_response_url(metadata.get("r"), services)
         return cls(services, module, view, metadata, interaction)
 
     @property

@@ -15,6 +15,7 @@ from bot.scp._errors import (
     ScpResponseError,
     ScpTransportError,
     ServerError,
+    UnexpectedResponse,
 )
 from bot.scp._models import (
     CUSTOM_FIELD_HOLDER,
@@ -37,5 +38,6 @@ __all__ = [
     "Field", "FieldKind", "FieldRejected", "InvalidRecordId", "ListQuery", "Module", "NotInTrash",
     "Option", "Page", "PermissionDenied", "RateLimited", "Record", "RecordNotFound", "ScpClient",
     "ScpError", "ScpMessage", "ScpResponseError", "ScpTransportError", "ServerError",
+    "UnexpectedResponse",
     "discover_module", "kind_from_name", "validate_record_id",
 ]

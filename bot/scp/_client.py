@@ -24,6 +24,7 @@ from bot.scp._errors import (
     ScpMessage,
     ScpResponseError,
     ScpTransportError,
+    UnexpectedResponse,
     error_class_for,
 )
 from bot.scp._models import (
@@ -96,13 +97,16 @@ class ScpClient:
             "GET", module.api_name, input_data={"list_info": query.to_list_info()}
         )
         rows = data.get(module.api_name) or data.get(module.singular) or []
-        info = data.get("list_info") or {}
+        if not isinstance(rows, list):
+            raise _unexpected_shape("GET", module.api_name, f"{module.api_name} is not a list")
+        info = data.get("list_info")
+        info = info if isinstance(info, Mapping) else {}
         total = info.get("total_count")
         return Page(
-            records=[Record.from_json(row) for row in rows if isinstance(row, Mapping)],
-            start_index=_as_int(info.get("start_index"), query.start_index),
+            records=[Record.from_json(row) for row in rows if _has_valid_id(row)],
+            start_index=max(1, _as_int(info.get("start_index"), query.start_index)),
             has_more_rows=_as_bool(info.get("has_more_rows")),
-            total_count=_as_int(total, 0) if total is not None else None,
+            total_count=max(0, _as_int(total, 0)) if total is not None else None,
         )
 
     async def get_record(self, module: Module, record_id: str) -> Record:
@@ -264,12 +268,18 @@ def _parse(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
         data = None
 
     if not isinstance(data, dict):
+        # The body (often a proxy's HTML error page) is logged, never shown to users.
+        logger.warning(
+            "scp.request.unexpected_body method=%s path=%s http=%d body=%r",
+            method, path, response.status_code, response.text[:200],
+        )
         cls = error_class_for(response.status_code, set(), names_fields=False)
-        text = response.text[:200].strip() or "empty body"
+        if cls is ScpResponseError or response.is_success:
+            cls = UnexpectedResponse
         raise cls(
             http_status=response.status_code,
             status_code=None,
-            messages=[ScpMessage(None, f"unexpected response: {text}")],
+            messages=[ScpMessage(None, "the server sent a response that is not the API's JSON")],
             method=method,
             url=path,
         )
@@ -287,7 +297,10 @@ def _parse(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
     if succeeded:
         return data
 
-    messages = [_message_from(entry) for entry in status.get("messages") or []]
+    raw_messages = status.get("messages") or []
+    if not isinstance(raw_messages, list):
+        raw_messages = [raw_messages]
+    messages = [_message_from(entry) for entry in raw_messages]
     codes = {m.status_code for m in messages if m.status_code is not None}
     if status_code:
         codes.add(status_code)
@@ -323,11 +336,29 @@ def _record_from(module: Module, data: Mapping[str, Any]) -> Record:
     if isinstance(body, list):
         body = body[0] if body else None
     if not isinstance(body, Mapping):
-        raise ScpResponseError(
-            http_status=200, status_code=None,
-            messages=[ScpMessage(None, f"response has no {module.singular} record")],
-        )
+        raise _unexpected_shape("", module.api_name, f"the response has no {module.singular}")
+    if not _has_valid_id(body):
+        raise _unexpected_shape("", module.api_name, "the record has no valid id")
     return Record.from_json(body)
+
+
+def _has_valid_id(row: Any) -> bool:
+    if not isinstance(row, Mapping):
+        return False
+    try:
+        validate_record_id(row.get("id"))
+    except ValueError:
+        logger.warning("scp.record.invalid_id id=%r", str(row.get("id"))[:40])
+        return False
+    return True
+
+
+def _unexpected_shape(method: str, path: str, problem: str) -> UnexpectedResponse:
+    logger.warning("scp.response.unexpected_shape path=%s problem=%s", path, problem)
+    return UnexpectedResponse(
+        http_status=200, status_code=None, messages=[ScpMessage(None, problem)],
+        method=method, url=path,
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:

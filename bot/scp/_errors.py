@@ -12,7 +12,9 @@
         ├── NotInTrash             4017: permanent delete of a record that is not in the trash
         ├── RateLimited            4015 or HTTP 429
         ├── ServerError            4004 or HTTP 5xx
-        └── FieldRejected          4001, 4009, 4012, 4014, 4021 naming fields: the input was refused
+        ├── FieldRejected          4001, 4009, 4012, 4014, 4021 naming fields: the input was refused
+        └── UnexpectedResponse     a body that is not the API's JSON envelope (an HTML error
+                                   page, an empty body); ``indeterminate`` for a 2xx to a write
 
 Every ``ScpResponseError`` keeps the HTTP status, the top-level status code and each entry of
 ``messages`` with its own status code, message and field names, so a caller can put the error
@@ -128,6 +130,15 @@ class ServerError(ScpResponseError):
 
 class FieldRejected(ScpResponseError):
     pass
+
+
+class UnexpectedResponse(ScpResponseError):
+    """The body is not the API's JSON envelope, so the outcome of the call is unknown."""
+
+    @property
+    def indeterminate(self) -> bool:
+        """True when a write got a 2xx answer: the server may have done it."""
+        return 200 <= self.http_status < 300 and self.method != "GET"
 
 
 _FIELD_MESSAGES = {

@@ -111,13 +111,14 @@ def label_from_name(name: str) -> str:
 
 
 def validate_record_id(record_id: object) -> str:
-    """Return the id as a string of digits, or raise ``InvalidRecordId``."""
+    """Return the id as a string of ASCII digits without leading zeros, or raise
+    ``InvalidRecordId``. Only such an id is ever put into a URL."""
     from bot.scp._errors import InvalidRecordId
 
     text = str(record_id).strip() if isinstance(record_id, (str, int)) else ""
-    if isinstance(record_id, bool) or not RECORD_ID_PATTERN.match(text):
+    if isinstance(record_id, bool) or not RECORD_ID_PATTERN.fullmatch(text):
         raise InvalidRecordId(record_id)
-    return text
+    return str(int(text))
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,13 @@ def _time_ms(value: Any) -> int | None:
         return None
 
 
+def _as_flag(value: Any) -> bool:
+    """Read a boolean the server may send as a JSON boolean or as the string "true"."""
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return value is True
+
+
 def _user_name(value: Any) -> str | None:
     if isinstance(value, Mapping):
         return value.get("name") or value.get("email_id") or None
@@ -274,7 +282,7 @@ class Record:
             created_time=_time_ms(data.get("created_time")),
             updated_by=_user_name(data.get("updated_by") or data.get("last_updated_by")),
             updated_time=_time_ms(data.get("updated_time") or data.get("last_updated_time")),
-            is_trashed=bool(data.get("is_trashed")),
+            is_trashed=_as_flag(data.get("is_trashed")),
             raw=dict(data),
         )
 
