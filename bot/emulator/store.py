@@ -45,8 +45,10 @@ READ_ONLY_FIELDS = frozenset(
 )
 REQUEST_LOG_SIZE = 1000
 # Injected statuses stay within the error range: 1xx and 204 break the HTTP exchange,
-# and values above 599 are not statuses at all.
+# and values above 599 are not statuses at all. The one exception is 200 with a body,
+# which emulates a proxy page that answers a write with HTML.
 FAULT_STATUSES = range(400, 600)
+PAGE_STATUS = 200
 # Uvicorn lets requests in flight finish before it stops on SIGTERM, so a longer sleep
 # would hold up shutdown for as long.
 MAX_DELAY_MS = 60_000
@@ -434,6 +436,10 @@ class Fault:
         }
 
 
+def _fault_status_allowed(status: int, body: str | None) -> bool:
+    return status in FAULT_STATUSES or (status == PAGE_STATUS and body is not None)
+
+
 def check_delay(name: str, ms: int) -> None:
     """Raise ValueError unless ``ms`` is a delay from 0 to ``MAX_DELAY_MS`` milliseconds."""
     if not 0 <= ms <= MAX_DELAY_MS:
@@ -499,12 +505,16 @@ class EmulatorState:
     ) -> Fault:
         """Make the next ``count`` matching API requests fail or hang (see ``Fault``).
 
-        Raises ValueError unless ``status`` is 400 to 599 and ``hang_ms`` 0 to 60,000.
+        Raises ValueError unless ``status`` is 400 to 599 (or 200 with a ``body``) and
+        ``hang_ms`` 0 to 60,000.
         """
         if status is None and hang_ms <= 0:
             raise ValueError("a fault needs a status, a hang_ms above 0, or both")
-        if status is not None and status not in FAULT_STATUSES:
-            raise ValueError(f"status must be an HTTP error status from 400 to 599, got {status}")
+        if status is not None and not _fault_status_allowed(status, body):
+            raise ValueError(
+                f"status must be an HTTP error status from 400 to 599 (or 200 with a body), "
+                f"got {status}"
+            )
         check_delay("hang_ms", hang_ms)
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")

@@ -99,7 +99,9 @@ async def test_invalid_fault_rejected(emulator: Emulator) -> None:
     "fault",
     [
         {"status": 100},
+        {"status": 200},
         {"status": 204},
+        {"status": 204, "body": "<html></html>"},
         {"status": 302},
         {"status": 399},
         {"status": 600},
@@ -131,12 +133,18 @@ def test_add_fault_out_of_range_raises(arguments: dict[str, Any]) -> None:
 
 
 async def test_fault_range_limits_accepted(emulator: Emulator) -> None:
-    for fault in ({"status": 400}, {"status": 599}, {"hang_ms": 60_000}):
+    accepted = [
+        {"status": 400},
+        {"status": 599},
+        {"hang_ms": 60_000},
+        {"status": 200, "body": "<html>proxy</html>"},
+    ]
+    for fault in accepted:
         response = await emulator.client.post("/_emulator/faults", json=fault)
 
         assert response.status_code == 200, fault
 
-    assert len(emulator.state.faults) == 3
+    assert len(emulator.state.faults) == len(accepted)
 
 
 async def test_clear_faults(emulator: Emulator) -> None:
