@@ -28,8 +28,11 @@ from bot.emulator.modules import (
     make_user,
 )
 from bot.emulator.values import (
+    MAX_LINE_LENGTH,
+    MAX_TEXT_LENGTH,
     ApiError,
     InvalidValue,
+    check_length,
     extra_key,
     failure_message,
     invalid_url,
@@ -310,6 +313,14 @@ class ModuleStore:
         if raw is not None and not isinstance(raw, str):
             parsed.messages.append(
                 failure_message(4001, "Invalid value for field: expected a string", field=key)
+            )
+            return
+        maximum = MAX_LINE_LENGTH if key == "title" else MAX_TEXT_LENGTH
+        try:
+            check_length(raw or "", maximum)
+        except InvalidValue as error:
+            parsed.messages.append(
+                failure_message(4001, f"Invalid value for field {key}: {error}", field=key)
             )
             return
         parsed.changes[key] = raw or None

@@ -36,6 +36,18 @@ DATE_TIME_DISPLAY_FORMAT = "%d/%m/%Y %I:%M %p"
 DATE_DISPLAY_FORMAT = "%d/%m/%Y"
 
 TWO_PLACES = Decimal("0.01")
+
+# NOTE: the real server's limits on field values are not documented. These are the
+# emulator's choice, so that oversized writes fail with a 4001 naming the field.
+MAX_LINE_LENGTH = 250
+MAX_TEXT_LENGTH = 50_000
+LONG_TEXT_KINDS = frozenset({FieldKind.MULTI_LINE, FieldKind.HTML})
+INTEGER_RANGE = range(-(2**63), 2**63)
+MAX_WHOLE_DIGITS = 15
+DECIMAL_LIMIT = Decimal(10) ** MAX_WHOLE_DIGITS
+# Digits of the largest signed 64-bit integer. A longer digit string is out of range
+# anyway, and int() raises ValueError for strings of more than 4,300 digits.
+MAX_INTEGER_DIGITS = len(str(2**63))
 INTEGER_PATTERN = re.compile(r"[+-]?[0-9]+")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE_PATTERN = re.compile(r"\+?[0-9()\-.\s]{3,}")
@@ -129,8 +141,32 @@ def parse_milliseconds(raw: Any) -> int:
     if isinstance(raw, int):
         return raw
     if isinstance(raw, str) and INTEGER_PATTERN.fullmatch(raw.strip()):
-        return int(raw.strip())
+        return _integer_from_digits(raw.strip())
     raise InvalidValue(f"{raw!r} is not epoch milliseconds")
+
+
+def _integer_from_digits(text: str) -> int:
+    """Convert a string that matches INTEGER_PATTERN, or raise InvalidValue past 64 bits."""
+    if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise InvalidValue(_out_of_range())
+    return int(text)
+
+
+def _out_of_range() -> str:
+    return f"value out of range (min {INTEGER_RANGE.start}, max {INTEGER_RANGE.stop - 1})"
+
+
+def _check_date(ms: int, kind: FieldKind) -> int:
+    """Return ``ms`` if the emulator can display it as a date, or raise InvalidValue."""
+    if ms not in INTEGER_RANGE:
+        raise InvalidValue(_out_of_range())
+    try:
+        display_time(ms, kind)
+    except (OverflowError, ValueError, OSError):
+        raise InvalidValue(
+            f"date out of range: {ms} ms is not within the years 1 to 9999"
+        ) from None
+    return ms
 
 
 # Parsing written values --------------------------------------------------------------
@@ -154,6 +190,7 @@ def _parse_text(raw: Any, kind: FieldKind) -> str | None:
     text = str(raw)
     if not text:
         return None
+    check_length(text, MAX_TEXT_LENGTH if kind in LONG_TEXT_KINDS else MAX_LINE_LENGTH)
     if kind == FieldKind.EMAIL and not EMAIL_PATTERN.fullmatch(text):
         raise InvalidValue(f"{text!r} is not an email address")
     if kind == FieldKind.PHONE and not PHONE_PATTERN.fullmatch(text):
@@ -163,7 +200,21 @@ def _parse_text(raw: Any, kind: FieldKind) -> str | None:
     return text
 
 
+def check_length(text: str, maximum: int) -> None:
+    """Raise InvalidValue if ``text`` has more than ``maximum`` characters."""
+    if len(text) > maximum:
+        raise InvalidValue(f"value too long (max {maximum} characters)")
+
+
 def parse_integer(raw: Any) -> int:
+    """Convert a written integer, which must fit in a signed 64-bit integer."""
+    number = _integer(raw)
+    if number not in INTEGER_RANGE:
+        raise InvalidValue(_out_of_range())
+    return number
+
+
+def _integer(raw: Any) -> int:
     if isinstance(raw, bool):
         raise InvalidValue("expected an integer, not a boolean")
     if isinstance(raw, int):
@@ -171,7 +222,7 @@ def parse_integer(raw: Any) -> int:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     if isinstance(raw, str) and INTEGER_PATTERN.fullmatch(raw.strip()):
-        return int(raw.strip())
+        return _integer_from_digits(raw.strip())
     raise InvalidValue(f"{raw!r} is not an integer")
 
 
@@ -179,7 +230,7 @@ def parse_decimal(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidValue(f"{raw!r} is not a number")
     text = str(raw).strip()
-    # Decimal() reads digits of any script; the API only takes ASCII ones.
+    # Decimal() reads digits of any script, but the API only takes ASCII ones.
     if not text.isascii():
         raise InvalidValue(f"{raw!r} is not a number")
     try:
@@ -189,6 +240,15 @@ def parse_decimal(raw: Any) -> Decimal:
     if not number.is_finite():
         raise InvalidValue(f"{raw!r} is not a finite number")
     return number
+
+
+def _parse_amount(raw: Any) -> Decimal:
+    """Convert a decimal, percentage or currency value to a number with two places."""
+    number = parse_decimal(raw)
+    # Checked before quantize(), which raises InvalidOperation past 28 significant digits.
+    if abs(number) >= DECIMAL_LIMIT:
+        raise InvalidValue(f"too many digits before the decimal point (max {MAX_WHOLE_DIGITS})")
+    return number.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _parse_boolean(raw: Any) -> bool:
@@ -248,9 +308,9 @@ def parse_value(definition: FieldDef, raw: Any) -> Any:
     if kind == FieldKind.INTEGER:
         return parse_integer(raw)
     if kind in NUMBER_KINDS:
-        return parse_decimal(raw).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+        return _parse_amount(raw)
     if kind in DATE_KINDS:
-        return parse_milliseconds(raw)
+        return _check_date(parse_milliseconds(raw), kind)
     if kind == FieldKind.BOOLEAN:
         return _parse_boolean(raw)
     if kind == FieldKind.MULTI_SELECT:

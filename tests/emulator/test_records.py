@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .conftest import Emulator, failure_messages
 
@@ -396,3 +397,94 @@ async def test_request_log_shows_decoded_form(emulator: Emulator) -> None:
     assert entry["form_input_data"] == HARRY_POTTER
     assert entry["headers"]["authtoken"] == "[redacted]"
     assert json.dumps(entry).count("emulator-token") == 0
+
+
+TOO_LONG = {
+    "title": "t" * 251,
+    "description": "d" * 50_001,
+    "sline_serial": "s" * 251,
+    "mline_notes": "n" * 50_001,
+    "html_specs": "h" * 50_001,
+    "email_owner_email": "a" * 250 + "@example.com",
+}
+TOO_LONG_MAXIMUM = {"title": 250, "sline_serial": 250, "email_owner_email": 250}
+
+
+def asset_with(name: str, value: Any) -> dict[str, Any]:
+    """Return an asset body that is valid except for ``value`` in field ``name``."""
+    body: dict[str, Any] = {"title": "x", "cm_fields": {"num_quantity": 1}}
+    if name in ("title", "description"):
+        body[name] = value
+    else:
+        body["cm_fields"][name] = value
+    return {"cm_asset": body}
+
+
+async def test_too_long_text_gives_4001(emulator: Emulator) -> None:
+    for name, text in TOO_LONG.items():
+        response = await emulator.write("POST", "cm_assets", asset_with(name, text))
+
+        assert response.status_code == 400, name
+        message = failure_messages(response)[0]
+        maximum = TOO_LONG_MAXIMUM.get(name, 50_000)
+        assert message["status_code"] == 4001, name
+        assert message["field"] == name
+        assert message["message"] == (
+            f"Invalid value for field {name}: value too long (max {maximum} characters)"
+        )
+
+
+async def test_edit_too_long_title_gives_4001(emulator: Emulator) -> None:
+    response = await emulator.write("PUT", "cm_books/301", {"cm_book": {"title": "t" * 251}})
+
+    assert response.status_code == 400
+    assert failure_messages(response)[0]["field"] == "title"
+    assert emulator.state.store("cm_books").get("301").title == "test"
+
+
+async def test_longest_text_accepted(emulator: Emulator) -> None:
+    fields = {"num_quantity": 1, "sline_serial": "s" * 250, "mline_notes": "n" * 50_000}
+    body = {"title": "t" * 250, "description": "d" * 50_000, "cm_fields": fields}
+
+    response = await emulator.write("POST", "cm_assets", {"cm_asset": body})
+
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["cm_asset"]["title"] == "t" * 250
+
+
+OUT_OF_RANGE_NUMBERS = {
+    "num_quantity": [2**63, -(2**63) - 1, str(10**40), "9" * 5000, 1e40],
+    "dec_weight": [10**15, "1e40", "-1000000000000000.5"],
+    "per_utilization": ["9" * 16],
+    "currency_price": [10**40],
+    "date_purchased": [10**17, "9" * 5000],
+    "datetime_last_seen": [2**63],
+}
+
+
+async def test_out_of_range_numbers_give_4001(emulator: Emulator) -> None:
+    for name, values in OUT_OF_RANGE_NUMBERS.items():
+        for value in values:
+            response = await emulator.write("POST", "cm_assets", asset_with(name, value))
+
+            assert response.status_code == 400, (name, str(value)[:40])
+            message = failure_messages(response)[0]
+            assert message["status_code"] == 4001, (name, str(value)[:40])
+            assert message["field"] == name
+
+
+async def test_largest_numbers_accepted(emulator: Emulator) -> None:
+    fields = {
+        "num_quantity": 2**63 - 1,
+        "dec_weight": "999999999999999.99",
+        "currency_price": -999999999999999,
+    }
+    body = {"cm_asset": {"title": "x", "cm_fields": fields}}
+
+    response = await emulator.write("POST", "cm_assets", body)
+
+    assert response.status_code == 200, response.text
+    written = response.json()["cm_asset"]["cm_fields"]
+    assert written["num_quantity"] == str(2**63 - 1)
+    assert written["dec_weight"] == "999999999999999.99"
+    assert written["currency_price"] == "-999999999999999.00"
