@@ -51,6 +51,7 @@ URL_MESSAGE = "Enter a web address that starts with http:// or https://, such as
 DATE_MESSAGE = "Pick a date from the calendar."
 DATE_TIME_MESSAGE = "Pick a date and a time."
 SERVER_MESSAGE = "The server rejected this value."
+UNREADABLE_MESSAGE = "This value could not be read. Choose or type it again."
 
 # Kinds whose emptied value is sent as "" on edit. The other kinds are cleared with None or [].
 _TEXT_KINDS = frozenset(
@@ -59,6 +60,26 @@ _TEXT_KINDS = frozenset(
         FieldKind.PHONE, FieldKind.URL,
     }
 )
+
+
+# The state keys that each kind's parser reads. Slack sends the key even for an empty
+# element (as null or []), so an element with none of them was not made by this form.
+_STATE_KEYS: dict[FieldKind, tuple[str, ...]] = {
+    FieldKind.DATE: ("selected_date",),
+    FieldKind.DATE_TIME: ("selected_date_time",),
+    FieldKind.BOOLEAN: ("selected_options",),
+    # A plain text input replaces a select whose options could not be loaded.
+    FieldKind.PICK_LIST: ("selected_option", "value"),
+    FieldKind.LOOKUP: ("selected_option", "value"),
+    FieldKind.MULTI_SELECT: ("selected_options", "value"),
+}
+_TEXT_STATE_KEYS = ("value",)
+
+# Marks a block that is absent from the submitted state, as opposed to one that is
+# present but holds something other than an element state.
+_MISSING = object()
+# Compares unequal to every value, so an unreadable field never counts as unchanged.
+_UNREADABLE = object()
 
 
 class _InvalidValue(ValueError):
@@ -86,8 +107,10 @@ def parse_form(
 ) -> FormResult:
     """Convert ``view.state.values`` of a record form into API values.
 
-    A field whose block is missing from the state is left out. An empty optional field is
-    left out when adding. When ``editing``, it is sent empty so that the server clears it.
+    A field whose block is missing from the state is left out, except that a new record
+    needs every required field. An empty optional field is left out when adding. When
+    ``editing``, it is sent empty so that the server clears it. An element state of the
+    wrong shape is an error on its block, never an empty value.
     """
     result = FormResult()
     form_fields = module.fields_for_form() if fields is None else fields
@@ -95,11 +118,13 @@ def parse_form(
     for spec in form_fields:
         block_id = field_block_id(spec.name)
         element = _element_state(state_values, block_id)
-        if element is None:
+        if element is _MISSING:
+            if spec.required and not editing:
+                result.errors[block_id] = _required_message(spec)
             continue
 
         try:
-            value = _parse_element(spec, element)
+            value = _parse_element(spec, _readable(spec, element))
         except _InvalidValue as error:
             result.errors[block_id] = _clip(str(error))
             continue
@@ -124,23 +149,32 @@ def unchanged_fields(
     and a change someone else made meanwhile to another field is not overwritten.
     """
     unchanged: set[str] = set()
+    if not isinstance(blocks, list | tuple):
+        return unchanged
+
     for block in blocks:
-        name = field_name_from_block_id(str(block.get("block_id", "")))
-        element = block.get("element")
-        submitted = _element_state(state_values, str(block.get("block_id", "")))
-        if name is None or not isinstance(element, Mapping) or submitted is None:
+        block_id = block.get("block_id") if isinstance(block, Mapping) else None
+        if not isinstance(block_id, str) or field_name_from_block_id(block_id) is None:
             continue
-        if _comparable(submitted) == _comparable_initial(element):
-            unchanged.add(name)
+        if _same_as_initial(block.get("element"), _element_state(state_values, block_id)):
+            unchanged.add(field_name_from_block_id(block_id))
     return unchanged
+
+
+def _same_as_initial(element: Any, submitted: Any) -> bool:
+    """Tell whether a submitted state equals the element's initial value, both readable."""
+    if not isinstance(element, Mapping) or not isinstance(submitted, Mapping):
+        return False
+    before = _comparable_initial(element)
+    after = _comparable(submitted)
+    return before is not _UNREADABLE and after is not _UNREADABLE and before == after
 
 
 def _comparable(state: Mapping[str, Any]) -> Any:
     if "selected_option" in state:
-        option = state.get("selected_option")
-        return option.get("value") if isinstance(option, Mapping) else None
+        return _option_value(state.get("selected_option"))
     if "selected_options" in state:
-        return sorted(o.get("value", "") for o in state.get("selected_options") or [])
+        return _option_values(state.get("selected_options"))
     for key in ("selected_date", "selected_date_time"):
         if key in state:
             return state.get(key)
@@ -148,17 +182,38 @@ def _comparable(state: Mapping[str, Any]) -> Any:
 
 
 def _comparable_initial(element: Mapping[str, Any]) -> Any:
-    kind = element.get("type", "")
+    kind = element.get("type")
+    if not isinstance(kind, str):
+        return _UNREADABLE
     if kind.endswith("select") and not kind.startswith("multi_"):
-        option = element.get("initial_option")
-        return option.get("value") if isinstance(option, Mapping) else None
+        return _option_value(element.get("initial_option"))
     if kind.startswith("multi_") or kind == "checkboxes":
-        return sorted(o.get("value", "") for o in element.get("initial_options") or [])
+        return _option_values(element.get("initial_options"))
     if kind == "datepicker":
         return element.get("initial_date")
     if kind == "datetimepicker":
         return element.get("initial_date_time")
     return element.get("initial_value") or None
+
+
+def _option_value(option: Any) -> Any:
+    """Return the value of one option, None for no option, or _UNREADABLE."""
+    if option is None:
+        return None
+    return option.get("value") if _is_option(option) else _UNREADABLE
+
+
+def _option_values(options: Any) -> Any:
+    """Return the sorted values of a list of options, or _UNREADABLE."""
+    if options is None:
+        return []
+    if not isinstance(options, list) or not all(_is_option(o) for o in options):
+        return _UNREADABLE
+    return sorted(option["value"] for option in options)
+
+
+def _is_option(option: Any) -> bool:
+    return isinstance(option, Mapping) and isinstance(option.get("value"), str)
 
 
 def values_from_state(state_values: Mapping[str, Any]) -> dict[str, dict]:
@@ -211,12 +266,54 @@ def errors_from_server(
 # Reading the state ---------------------------------------------------------------------
 
 
-def _element_state(state_values: Mapping[str, Any], block_id: str) -> Mapping[str, Any] | None:
-    actions = state_values.get(block_id)
+def _element_state(state_values: Mapping[str, Any], block_id: str) -> Any:
+    """Return what the state holds for a block's element, or _MISSING without the block.
+
+    The result is not checked: a forged or damaged state may hold anything there.
+    """
+    if block_id not in state_values:
+        return _MISSING
+    actions = state_values[block_id]
     if not isinstance(actions, Mapping):
-        return None
-    element = actions.get(ActionId.FIELD_VALUE)
-    return element if isinstance(element, Mapping) else None
+        return actions
+    return actions.get(ActionId.FIELD_VALUE)
+
+
+def _readable(spec: Field, element: Any) -> Mapping[str, Any]:
+    """Return the element state if its keys have the types Slack sends, else raise.
+
+    A value of the wrong type would otherwise read as empty, and an edit would then
+    clear the field on the server.
+    """
+    if not isinstance(element, Mapping):
+        raise _InvalidValue(UNREADABLE_MESSAGE)
+    if not any(key in element for key in _STATE_KEYS.get(spec.kind, _TEXT_STATE_KEYS)):
+        raise _InvalidValue(UNREADABLE_MESSAGE)
+    for key, check in _STATE_CHECKS.items():
+        if key in element and not check(element[key]):
+            raise _InvalidValue(UNREADABLE_MESSAGE)
+    return element
+
+
+def _is_text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_option_or_none(value: Any) -> bool:
+    return value is None or _is_option(value)
+
+
+def _is_option_list(value: Any) -> bool:
+    return value is None or _option_values(value) is not _UNREADABLE
+
+
+_STATE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "value": _is_text_or_none,
+    "selected_option": _is_option_or_none,
+    "selected_options": _is_option_list,
+    "selected_date": _is_text_or_none,
+    # selected_date_time needs no entry: its parser rejects every type but int and str.
+}
 
 
 def _typed_text(element: Mapping[str, Any]) -> str | None:

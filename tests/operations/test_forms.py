@@ -7,6 +7,7 @@ from typing import Any
 from bot.ids import field_block_id
 from bot.operations.forms import (
     MESSAGE_MAX_LENGTH,
+    UNREADABLE_MESSAGE,
     FormResult,
     errors_from_server,
     parse_form,
@@ -236,13 +237,81 @@ def test_missing_block_skipped():
     assert result.values == {"title": "Laptop"}
 
 
-def test_block_without_value_action_skipped():
+def test_required_block_missing_when_adding():
+    result = parse_form(BOOKS, state(sline_author=text("Tolkien")))
+
+    assert result.errors == {"field:title": "Enter the title."}
+    assert result.values == {"sline_author": "Tolkien"}
+
+
+def test_required_block_missing_when_editing():
+    result = parse_form(BOOKS, state(sline_author=text("Tolkien")), editing=True)
+
+    assert result.ok
+    assert result.values == {"sline_author": "Tolkien"}
+
+
+def test_empty_state_when_adding():
+    result = parse_form(BOOKS, {})
+
+    assert result.errors == {"field:title": "Enter the title."}
+    assert result.values == {}
+
+
+def test_block_without_value_action_unreadable():
     values = {"field:title": {"other": text("x")}, "field:sline_author": "not a mapping"}
 
     result = parse_form(EVERY_KIND, values, editing=True)
 
-    assert result.ok
+    assert result.errors == {
+        "field:title": UNREADABLE_MESSAGE,
+        "field:sline_author": UNREADABLE_MESSAGE,
+    }
     assert result.values == {}
+
+
+MALFORMED_ELEMENTS = [
+    (AUTHOR, "not a mapping"),
+    (AUTHOR, None),
+    (AUTHOR, {}),
+    (AUTHOR, {"type": "plain_text_input"}),
+    (AUTHOR, {"type": "plain_text_input", "value": 5}),
+    (AUTHOR, {"type": "plain_text_input", "value": {"text": "x"}}),
+    (AUTHOR, {"type": "plain_text_input", "value": ["a"]}),
+    (AUTHOR, {"type": "static_select", "selected_option": {"value": "x"}}),
+    (DESCRIPTION_FIELD, {"type": "plain_text_input", "value": 0}),
+    (PAGES, {"type": "plain_text_input", "value": 12}),
+    (WEIGHT, {"type": "plain_text_input", "value": 1.5}),
+    (STATUS, {"type": "static_select", "selected_option": "Active"}),
+    (STATUS, {"type": "static_select", "selected_option": {"value": 1}}),
+    (STATUS, {"type": "static_select", "selected_option": ["1"]}),
+    (OWNER, {"type": "external_select", "selected_option": "Maria"}),
+    (TAGS, {"type": "multi_static_select", "selected_options": ["11", "12"]}),
+    (TAGS, {"type": "multi_static_select", "selected_options": "11"}),
+    (TAGS, {"type": "multi_static_select", "selected_options": [{"value": "11"}, None]}),
+    (IN_STOCK, {"type": "checkboxes", "selected_options": ["true"]}),
+    (IN_STOCK, {"type": "checkboxes", "value": "true"}),
+    (DUE, {"type": "datepicker", "selected_date": 0}),
+    (DUE, {"type": "datepicker", "selected_date": []}),
+    (DUE, {"type": "datepicker"}),
+    (SEEN, {"type": "datetimepicker", "selected_date_time": []}),
+]
+
+
+def test_malformed_element_is_error_not_clear():
+    for spec, element in MALFORMED_ELEMENTS:
+        values = {field_block_id(spec.name): {"value": element}}
+        for editing in (False, True):
+            result = parse_form(EVERY_KIND, values, fields=[spec], editing=editing)
+
+            assert spec.name not in result.values, (spec.name, element, editing)
+            assert field_block_id(spec.name) in result.errors, (spec.name, element)
+
+
+def test_malformed_element_message():
+    element = {"type": "static_select", "selected_option": "Active"}
+
+    assert error_of(STATUS, element) == UNREADABLE_MESSAGE
 
 
 def test_default_fields_skip_read_only():
@@ -253,6 +322,7 @@ def test_default_fields_skip_read_only():
 
 def test_empty_optional_left_out_when_adding():
     values = state(
+        title=text("Laptop"),
         sline_author=text(""),
         pick_status=selected(None),
         num_pages=text(None),
@@ -263,7 +333,7 @@ def test_empty_optional_left_out_when_adding():
     result = parse_form(EVERY_KIND, values)
 
     assert result.ok
-    assert result.values == {}
+    assert result.values == {"title": "Laptop"}
 
 
 def test_empty_optional_cleared_when_editing():
@@ -640,3 +710,37 @@ def test_unchanged_fields_compares_with_initial_values():
     unchanged = unchanged_fields(blocks, state)
 
     assert unchanged == {"title", "multi_tags", "date_due", "sline_empty"}
+
+
+def test_unchanged_fields_unreadable_counts_as_changed():
+    blocks: list[Any] = [
+        "not a block",
+        {"type": "input", "block_id": 5, "element": {}},
+        {"type": "input", "block_id": "field:multi_tags",
+         "element": {"type": "multi_static_select", "initial_options": [{"value": "1"}]}},
+        {"type": "input", "block_id": "field:pick_status",
+         "element": {"type": "static_select", "initial_option": {"value": "1"}}},
+        {"type": "input", "block_id": "field:title", "element": "not an element"},
+        {"type": "input", "block_id": "field:sline_author",
+         "element": {"type": "plain_text_input", "initial_value": "Ada"}},
+        {"type": "input", "block_id": "field:multi_colors",
+         "element": {"type": "multi_static_select", "initial_options": ["1"]}},
+        {"type": "input", "block_id": "field:pick_size", "element": {"type": 7}},
+    ]
+    state = {
+        "field:multi_tags": {"value": {"selected_options": ["1"]}},
+        "field:pick_status": {"value": {"selected_option": "1"}},
+        "field:title": {"value": {"type": "plain_text_input", "value": "x"}},
+        "field:sline_author": "not a mapping",
+        "field:multi_colors": {"value": {"selected_options": ["1"]}},
+        "field:pick_size": {"value": {"selected_option": None}},
+    }
+
+    assert unchanged_fields(blocks, state) == set()
+
+
+def test_unchanged_fields_blocks_not_a_list():
+    state = {"field:title": {"value": {"type": "plain_text_input", "value": "x"}}}
+
+    assert unchanged_fields({"field:title": {}}, state) == set()  # type: ignore[arg-type]
+    assert unchanged_fields(None, state) == set()  # type: ignore[arg-type]
