@@ -4,10 +4,13 @@ The grammar, terms separated by spaces:
 
 - ``field=value`` (is), ``field!=value`` (is not), ``field~value`` (contains),
   ``field!~value`` (not contains), ``field>value``, ``field<value``, ``field>=value`` and
-  ``field<=value``;
+  ``field<=value``. On a date field, ``=`` or ``!=`` and a date without a time test the
+  whole day in UTC (``between`` or ``not between`` its first and last millisecond);
 - ``sort:field``, and ``asc`` or ``desc`` (either alone sorts by creation time);
 - any other word is free text. All free words form one phrase, searched with ``contains`` on
   the title and the module's other plain-text fields.
+
+A search has at most 20 terms and 500 characters.
 
 Double quotes keep spaces and operator characters inside one part of a term:
 ``author="J.K Rowling"``, ``"due date">2024-01-01``, ``"harry potter"``. A quoted ``"desc"``
@@ -37,6 +40,11 @@ ERROR_MAX_LENGTH = 300
 # A pasted paragraph as one term would leave no room for the reason in the message.
 TERM_MAX_LENGTH = 80
 MAX_SUGGESTIONS = 5
+# Each term becomes a criterion in the request URL, and the free words are repeated once
+# per text field, so a long search makes a long URL.
+SEARCH_MAX_TERMS = 20
+SEARCH_MAX_LENGTH = 500
+NARROW_HINT = "Narrow the search to fewer, more specific terms."
 
 # Each operator with its condition. Two-character operators come first so that
 # ">=" is not read as ">" followed by a value starting with "=".
@@ -55,7 +63,11 @@ TEXT_CONDITIONS = frozenset({"contains", "not contains"})
 ORDER_CONDITIONS = frozenset(
     {"greater than", "lesser than", "greater or equal", "lesser or equal"}
 )
-NEGATED_CONDITIONS = {"is not": "is", "not contains": "contains"}
+NEGATED_CONDITIONS = {"is not": "is", "not contains": "contains", "not between": "between"}
+# A date alone after = or != means the whole day (UTC), not its first millisecond.
+DAY_CONDITIONS = {"is": "between", "is not": "not between"}
+DAY_FORMAT = "%Y-%m-%d"
+DAY_MS = 24 * 60 * 60 * 1000
 
 # Kinds searched by free text. HTML (the description) is left out because a contains search
 # on it is slow on the server.
@@ -134,7 +146,7 @@ def parse_search(module: Module, text: str) -> SearchSpec:
     sort_field: str | None = None
     sort_order: str | None = None
 
-    for term in _split_terms(text):
+    for term in _limited_terms(text):
         keyword = term.chars.lower() if not any(term.quoted) else ""
         if keyword in ("asc", "desc"):
             if sort_order is not None and sort_order != keyword:
@@ -178,6 +190,25 @@ def record_matches(module: Module, record: Record, spec: SearchSpec) -> bool:
 
 
 # Terms ---------------------------------------------------------------------------------
+
+
+def _limited_terms(text: str) -> list[_Term]:
+    """Split the search into terms, or raise if it is too long or has too many terms."""
+    if len(text.strip()) > SEARCH_MAX_LENGTH:
+        raise SearchSyntaxError(
+            text.strip(),
+            f"a search can be at most {SEARCH_MAX_LENGTH} characters long, and this one "
+            f"has {len(text.strip())}. {NARROW_HINT}",
+        )
+
+    terms = _split_terms(text)
+    if len(terms) > SEARCH_MAX_TERMS:
+        raise SearchSyntaxError(
+            terms[SEARCH_MAX_TERMS].raw,
+            f"a search can have at most {SEARCH_MAX_TERMS} terms, and this one has "
+            f"{len(terms)}. {NARROW_HINT}",
+        )
+    return terms
 
 
 def _split_terms(text: str) -> list[_Term]:
@@ -246,6 +277,10 @@ def _field_criterion(module: Module, term: _Term) -> Criterion:
 
     spec = _resolve_field(module, name, term.raw)
     _check_condition(spec, operator, condition, term.raw)
+    day = _day_range(spec, condition, value)
+    if day is not None:
+        return Criterion(field=spec.path, condition=DAY_CONDITIONS[condition], values=day)
+
     converted = _convert_value(spec, condition, value, term.raw)
     return Criterion(field=spec.path, condition=condition, value=converted)
 
@@ -389,12 +424,25 @@ def _convert_value(spec: Field, condition: str, value: str, term: str) -> str:
     return value
 
 
-def _date_value(spec: Field, value: str, term: str) -> str:
-    """Return epoch milliseconds (UTC) of a date or date and time, as a string.
+def _day_range(spec: Field, condition: str, value: str) -> tuple[str, str] | None:
+    """Return the first and last millisecond (UTC) of a date typed after = or !=.
 
-    NOTE: ``=`` on a date-time compares the exact millisecond, so ``created=2024-03-01``
-    matches only records created at midnight UTC. Use ``>=`` and ``<`` for a whole day.
+    Returns None unless ``spec`` is a date field, the condition is ``is`` or ``is not``
+    and ``value`` is a date without a time.
     """
+    if spec.kind not in DATE_KINDS or condition not in DAY_CONDITIONS:
+        return None
+    try:
+        day = datetime.strptime(value, DAY_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+    start = int(day.timestamp()) * 1000
+    return str(start), str(start + DAY_MS - 1)
+
+
+def _date_value(spec: Field, value: str, term: str) -> str:
+    """Return epoch milliseconds (UTC) of a date or date and time, as a string."""
     for pattern in DATE_FORMATS:
         try:
             moment = datetime.strptime(value, pattern).replace(tzinfo=UTC)
@@ -486,9 +534,31 @@ def _criterion_matches(module: Module, record: Record, criterion: Criterion) -> 
     if spec.kind == FieldKind.HTML:
         atoms = [html.unescape(HTML_TAG_PATTERN.sub("", atom)) for atom in atoms]
 
+    if criterion.condition in ("between", "not between"):
+        return _range_matches(criterion, atoms)
+
     positive = NEGATED_CONDITIONS.get(criterion.condition, criterion.condition)
     matched = _any_atom_matches(spec, positive, atoms, criterion.value or "")
     return not matched if criterion.condition in NEGATED_CONDITIONS else matched
+
+
+def _range_matches(criterion: Criterion, atoms: list[str]) -> bool:
+    """Evaluate ``between`` or ``not between``, which never match a record without a value.
+
+    NOTE: the emulator treats an empty value this way. The real server's handling of it
+    is not documented.
+    """
+    bounds = criterion.values or ()
+    if len(bounds) != 2 or not atoms:
+        return False
+
+    low, high = bounds
+    inside = any(
+        _compare_numbers("greater or equal", atom, low)
+        and _compare_numbers("lesser or equal", atom, high)
+        for atom in atoms
+    )
+    return inside if criterion.condition == "between" else not inside
 
 
 def _any_atom_matches(spec: Field, condition: str, atoms: Iterable[str], expected: str) -> bool:

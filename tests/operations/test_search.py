@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from bot.emulator import EmulatorState
+from bot.emulator.search import compile_criteria, record_resolver
 from bot.operations.search import SearchSpec, SearchSyntaxError, parse_search, record_matches
 from bot.scp import (
     DESCRIPTION_FIELD,
@@ -305,6 +307,32 @@ def test_error_message_length_limit():
     assert message.startswith("`category=yyy")
 
 
+def test_search_term_limit():
+    twenty = " ".join(f"w{index}" for index in range(20))
+
+    assert len(parse_search(BOOKS, twenty).criteria) == 2
+    message = syntax_error(BOOKS, twenty + " w20 w21")
+    assert message == (
+        "`w20`: a search can have at most 20 terms, and this one has 22. "
+        "Narrow the search to fewer, more specific terms."
+    )
+
+
+def test_search_length_limit():
+    longest = "a" * 500
+
+    assert parse_search(BOOKS, f"  {longest}  ").criteria[0].value == longest
+    message = syntax_error(BOOKS, "a" * 501)
+    assert "at most 500 characters long, and this one has 501." in message
+    assert message.endswith("Narrow the search to fewer, more specific terms.")
+
+
+def test_search_limit_applies_before_parsing():
+    message = syntax_error(BOOKS, "author~a " * 400)
+
+    assert "at most 500 characters" in message
+
+
 # Values ----------------------------------------------------------------------------------
 
 
@@ -312,6 +340,38 @@ def test_date_values_to_epoch_ms():
     assert only_criterion(EVERY_KIND, "due>=2024-03-01").value == "1709251200000"
     assert only_criterion(EVERY_KIND, "seen<2024-01-01T09:30").value == "1704101400000"
     assert only_criterion(EVERY_KIND, '"last seen"<"2024-01-01 09:30"').value == "1704101400000"
+
+
+def test_date_equality_is_whole_day():
+    due = only_criterion(EVERY_KIND, "due=2024-03-01")
+    created = only_criterion(BOOKS, "created=2023-04-17")
+
+    assert due == Criterion(
+        field="cm_fields.date_due",
+        condition="between",
+        values=("1709251200000", "1709337599999"),
+    )
+    assert created.condition == "between"
+    assert created.values == ("1681689600000", "1681775999999")
+    assert created.to_json() == {
+        "field": "created_time",
+        "condition": "between",
+        "values": ["1681689600000", "1681775999999"],
+    }
+
+
+def test_date_inequality_is_outside_day():
+    criterion = only_criterion(EVERY_KIND, "seen!=2024-03-01")
+
+    assert criterion.condition == "not between"
+    assert criterion.values == ("1709251200000", "1709337599999")
+
+
+def test_date_and_time_equality_stays_exact():
+    criterion = only_criterion(EVERY_KIND, "seen=2024-01-01T09:30")
+
+    assert criterion.condition == "is"
+    assert criterion.value == "1704101400000"
 
 
 def test_bad_date():
@@ -580,6 +640,54 @@ def test_match_dates():
     assert matches(EVERY_KIND, record, "due>2024-02-29") is True
     assert matches(EVERY_KIND, record, "due<2024-03-01") is False
     assert matches(EVERY_KIND, record, "due<=2024-03-01") is True
+
+
+def test_match_date_equality_whole_day():
+    # 2023-04-17 10:56:43.728 UTC, the created time of the vendor's sample record.
+    record = Record(id="301", title="x", description=None, values={}, created_time=1681729003728)
+
+    assert matches(BOOKS, record, "created=2023-04-17") is True
+    assert matches(BOOKS, record, "created=2023-04-18") is False
+    assert matches(BOOKS, record, "created=2023-04-16") is False
+    assert matches(BOOKS, record, "created!=2023-04-17") is False
+    assert matches(BOOKS, record, "created!=2023-04-18") is True
+
+
+def test_match_day_edges():
+    first = {"value": "1709251200000"}
+    last = {"value": "1709337599999"}
+    next_day = {"value": "1709337600000"}
+
+    for value, expected in [(first, True), (last, True), (next_day, False)]:
+        record = Record(id="7", title="x", description=None, values={"datetime_seen": value})
+        assert matches(EVERY_KIND, record, "seen=2024-03-01") is expected, value
+
+
+def test_match_day_without_value():
+    record = Record(id="7", title="x", description=None, values={})
+
+    assert matches(EVERY_KIND, record, "seen=2024-03-01") is False
+    assert matches(EVERY_KIND, record, "seen!=2024-03-01") is False
+
+
+def test_day_range_agrees_with_emulator():
+    store = EmulatorState().store("cm_books")
+    resolver = record_resolver(store.module, flat=False)
+    seed = store.get("301")
+    local = Record(id="301", title=seed.title, description=None, values={},
+                   created_time=seed.created_ms)
+
+    for text, expected in [
+        ("created=2023-04-17", True),
+        ("created=2023-04-18", False),
+        ("created!=2023-04-17", False),
+        ("created!=2023-04-16", True),
+    ]:
+        spec = parse_search(BOOKS, text)
+        emulated = compile_criteria([c.to_json() for c in spec.criteria], resolver)
+
+        assert emulated(seed) is expected, text
+        assert record_matches(BOOKS, local, spec) is expected, text
 
 
 def test_match_created_and_id():
