@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from html import unescape as decode_entities
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -247,13 +248,16 @@ def html_to_mrkdwn(html: object) -> str:
     """Convert description HTML to escaped Slack mrkdwn.
 
     Scripts and styles are dropped, entities are decoded and the text re-escaped, and links
-    become ``<url|label>``. Text without any HTML tag is escaped with its line breaks kept.
+    become ``<url|label>``. Text without any HTML tag has its entities decoded too, and is
+    escaped with its line breaks kept.
     """
     if html is None:
         return ""
     text = str(html)
     if not looks_like_html(text):
-        return _tidy(escape_mrkdwn(text))
+        # Entities also appear without tags ("Tom &amp; Jerry"), and escaping them as they
+        # are would show "&amp;" to the user.
+        return _tidy(escape_mrkdwn(decode_entities(text)))
     text = BOGUS_DECLARATION_PATTERN.sub("&lt;!", text)
     return _tidy(_SlackConverter().convert(text))
 
@@ -264,7 +268,7 @@ def html_to_text(html: object) -> str:
         return ""
     text = str(html)
     if not looks_like_html(text):
-        return text.strip()
+        return decode_entities(text).strip()
     text = BOGUS_DECLARATION_PATTERN.sub("&lt;!", text)
     return _tidy(_PlainConverter().convert(text))
 

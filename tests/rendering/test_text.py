@@ -120,6 +120,19 @@ def test_plain_description_keeps_lines() -> None:
     assert html_to_mrkdwn("line 1\nline 2 & <!channel>") == "line 1\nline 2 &amp; &lt;!channel&gt;"
 
 
+def test_plain_description_entities_decoded_once() -> None:
+    assert html_to_mrkdwn("Tom &amp; Jerry") == "Tom &amp; Jerry"
+    assert html_to_mrkdwn("a &lt;b&gt; &quot;c&quot; &#60;!here&#62;") == (
+        "a &lt;b&gt; \"c\" &lt;!here&gt;"
+    )
+    assert html_to_mrkdwn("AT&T\n&amp;lt;") == "AT&amp;T\n&amp;lt;"
+
+
+def test_plain_description_to_text_decoded() -> None:
+    assert html_to_text("  Tom &amp; Jerry &lt;3  ") == "Tom & Jerry <3"
+    assert html_to_text("AT&T") == "AT&T"
+
+
 def test_html_to_text_is_unescaped() -> None:
     result = html_to_text('<p>a &amp; b</p><ul><li>x</li></ul><a href="https://e.com">e</a>')
     assert "a & b" in result
