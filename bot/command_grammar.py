@@ -34,7 +34,10 @@ class Verb(StrEnum):
 
 RECORD_VERBS = {Verb.EDIT, Verb.TRASH, Verb.RESTORE, Verb.DELETE}
 CHANNEL_VERBS = {Verb.SUBSCRIBE, Verb.UNSUBSCRIBE, Verb.SUBSCRIPTIONS}
-_ALIASES = {"add": Verb.NEW, "create": Verb.NEW, "find": Verb.SEARCH, "trash-list": Verb.TRASHED}
+_ALIASES = {
+    "add": Verb.NEW, "create": Verb.NEW, "find": Verb.SEARCH, "trash-list": Verb.TRASHED,
+    "list": Verb.LIST, "show": Verb.SHOW,
+}
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,13 @@ def parse_command(text: str) -> Command:
         return Command(Verb.SHOW, module_name, record_id=words[1])
 
     verb = _ALIASES.get(second) or (Verb(second) if second in Verb.__members__.values() else None)
-    if verb is None or verb in CHANNEL_VERBS or verb in (Verb.HELP, Verb.LIST, Verb.SHOW):
+    if verb is None or verb in CHANNEL_VERBS or verb is Verb.HELP:
         raise CommandError(f"Unknown command “{words[1]}” for {module_name}.")
     return _module_command(verb, module_name, argument)
 
 
 def _module_command(verb: Verb, module_name: str, argument: str) -> Command:
-    if verb in RECORD_VERBS:
+    if verb in RECORD_VERBS or verb is Verb.SHOW:
         if not argument:
             raise CommandError(f"`{verb}` needs a record id, for example `{verb} 301`.")
         record_id, _, extra = argument.partition(" ")

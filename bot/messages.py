@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from bot.catalog import UnknownModule
+from bot.operations.records import RecordStateError
 from bot.operations.search import SearchSyntaxError
 from bot.scp import (
     AuthenticationError,
@@ -39,7 +40,9 @@ class ErrorText:
     error_id: str | None = None
 
 
-def describe_error(error: BaseException, *, action: str, record_label: str = "") -> ErrorText:
+def describe_error(
+    error: BaseException, *, action: str, record_label: str = "", module_name: str = "<module>"
+) -> ErrorText:
     """Turn an error into what failed and what to do next.
 
     ``action`` names the attempted operation ("load Book 301", "save the book"); errors that
@@ -50,6 +53,8 @@ def describe_error(error: BaseException, *, action: str, record_label: str = "")
         return ErrorText(error.message, "Type `/scp help` to see the modules and commands.")
     if isinstance(error, SearchSyntaxError):
         return ErrorText(f"Invalid search: {error}", "Type `/scp help` for the search grammar.")
+    if isinstance(error, RecordStateError):
+        return ErrorText(error.problem, error.advice)
     if isinstance(error, StaleButton):
         return ErrorText(
             f"This button no longer works: {error}.",
@@ -96,7 +101,7 @@ def describe_error(error: BaseException, *, action: str, record_label: str = "")
     if isinstance(error, RecordNotFound):
         return ErrorText(
             f"{subject} was not found in SupportCenter Plus.",
-            "Check the id; `/scp <module>` lists the records.",
+            f"Check the id; `/scp {module_name}` lists the records.",
         )
     if isinstance(error, RateLimited):
         return ErrorText(

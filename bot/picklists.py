@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -19,6 +20,12 @@ from bot.scp import CUSTOM_FIELD_HOLDER, Field, Module, Option, RecordNotFound, 
 logger = logging.getLogger(__name__)
 
 SUGGESTION_WAIT_SECONDS = 2.0
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders numbers by value: "Blade 2" before "Blade 10"."""
+    parts = re.split(r"(\d+)", name.lower())
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ def rank_options(options: list[Option], query: str, limit: int) -> Matches:
     if not wanted:
         return Matches(options[:limit], len(options))
 
-    ranked: list[tuple[int, str, Option]] = []
+    ranked: list[tuple[int, tuple[tuple[int, int | str], ...], Option]] = []
     for option in options:
         name = option.name.lower()
         if name == wanted:
@@ -47,7 +54,7 @@ def rank_options(options: list[Option], query: str, limit: int) -> Matches:
             rank = 3
         else:
             continue
-        ranked.append((rank, name, option))
+        ranked.append((rank, natural_key(option.name), option))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return Matches([option for _, _, option in ranked[:limit]], len(ranked))
 

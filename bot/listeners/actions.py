@@ -82,6 +82,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 spawn_reply_work(
                     services, interaction, work(interaction, module, value),
                     action=describe.format(label=label), record_label=label,
+                    module_name=module.short_name,
                 )
 
             return handle

@@ -75,7 +75,9 @@ async def run_command(services: Services, interaction: Interaction, text: str) -
         action = _ACTIONS[command.verb].format(
             label=label, plural=module.display_name.lower(), argument=command.argument[:50]
         )
-        await interaction.reply_error(error, action=action, record_label=label)
+        await interaction.reply_error(
+            error, action=action, record_label=label, module_name=module.short_name
+        )
 
 
 _ACTIONS = {

@@ -112,9 +112,12 @@ class Interaction:
             )
 
     async def reply_error(
-        self, error: BaseException, *, action: str, record_label: str = ""
+        self, error: BaseException, *, action: str, record_label: str = "",
+        module_name: str = "<module>",
     ) -> None:
-        text = describe_error(error, action=action, record_label=record_label)
+        text = describe_error(
+            error, action=action, record_label=record_label, module_name=module_name
+        )
         await self.reply(error_message(text.what_failed, text.what_to_do, error_id=text.error_id))
 
 
@@ -138,11 +141,13 @@ def trusted_response_url(url: Any, services: Services) -> str | None:
 
 def spawn_reply_work(
     services: Services, interaction: Interaction, work: Any, *, action: str,
-    record_label: str = "",
+    record_label: str = "", module_name: str = "<module>",
 ) -> None:
     """Run ``work`` after the ack; any error it raises is shown to the user as a reply."""
 
     async def on_error(error: BaseException) -> None:
-        await interaction.reply_error(error, action=action, record_label=record_label)
+        await interaction.reply_error(
+            error, action=action, record_label=record_label, module_name=module_name
+        )
 
     services.background.spawn(work, on_error=on_error, name=action)

@@ -8,11 +8,15 @@ from bot.listeners.context import Interaction
 from bot.operations import records
 from bot.operations.records import PAGE_SIZE, ListRequest
 from bot.operations.search import resolve_field
+from bot.picklists import natural_key, rank_options
 from bot.rendering import record_card, record_list, usage_message, values_message
-from bot.scp import Module
+from bot.scp import Field, Module
 
 if TYPE_CHECKING:
     from bot.app import Services
+
+# Enough to scan in Slack; longer lists are narrowed with a text.
+MAX_VALUES_SHOWN = 100
 
 
 async def show_list(
@@ -41,16 +45,37 @@ async def show_card(
 
 
 async def show_values(
-    services: Services, interaction: Interaction, module: Module, field_name: str
+    services: Services, interaction: Interaction, module: Module, argument: str
 ) -> None:
-    field = resolve_field(module, field_name)
+    """Show a field's allowed values; text after the field name keeps only matching ones."""
+    field, query = _field_and_query(module, argument)
     if field is None or not field.kind.has_allowed_values:
         choices = ", ".join(f.label for f in module.fields if f.kind.has_allowed_values)
-        problem = f"{module.display_name} has no pick-list field called “{field_name}”."
+        problem = f"{module.display_name} has no pick-list field called “{argument}”."
         if choices:
             problem += f" Pick-list fields: {choices}."
         await interaction.reply(usage_message(problem))
         return
 
     options = await services.picklists.options(module, field)
-    await interaction.reply(values_message(module, field, options, total=len(options)))
+    if query:
+        matches = rank_options(options, query, MAX_VALUES_SHOWN)
+        shown, total = matches.options, matches.total
+    else:
+        shown = sorted(options, key=lambda option: natural_key(option.name))[:MAX_VALUES_SHOWN]
+        total = len(options)
+    hint = f"Type `/scp {module.short_name} values {argument} <text>` to see only matches."
+    if query:
+        hint = "Type more of the value to see fewer."
+    await interaction.reply(
+        values_message(module, field, shown, total=total, query=query, narrow_hint=hint)
+    )
+
+
+def _field_and_query(module: Module, argument: str) -> tuple[Field | None, str]:
+    """Split ``values`` arguments: the whole text names the field, else its first word does."""
+    field = resolve_field(module, argument)
+    if field is not None:
+        return field, ""
+    name, _, query = argument.partition(" ")
+    return resolve_field(module, name), query.strip()

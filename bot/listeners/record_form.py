@@ -92,6 +92,7 @@ async def open_record_form(
         record: Record | None = None
         if record_id:
             record = await records.get_record(services, module, record_id)
+            records.ensure_not_trashed(module, record)
         fields = module.fields_for_form()
         options = await load_options(services, module, fields)
         view = record_form(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.operations.search import SearchSpec, parse_search
-from bot.scp import ListQuery, Module, Page, Record
+from bot.scp import ListQuery, Module, Page, Record, ScpResponseError
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -21,6 +21,48 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+
+
+class RecordStateError(Exception):
+    """The record is not in a state the operation applies to (trashed, or not trashed)."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.advice = advice
+
+
+def _label(module: Module, record_id: str) -> str:
+    return f"{module.display_singular} {record_id}"
+
+
+async def _explain_state(
+    services: Services, module: Module, record_id: str, error: ScpResponseError, *,
+    expected_trashed: bool,
+) -> None:
+    """Raise ``RecordStateError`` when the record's trash state explains ``error``."""
+    # Only a plain failure can mean a wrong state; typed ones (not found, auth) say more.
+    if type(error) is ScpResponseError:
+        record = await services.scp.get_record(module, record_id)
+        if record.is_trashed and not expected_trashed:
+            raise RecordStateError(
+                f"{_label(module, record_id)} is already in the trash.",
+                f"Restore it with `/scp {module.short_name} restore {record_id}` if you need it.",
+            ) from error
+        if not record.is_trashed and expected_trashed:
+            raise RecordStateError(
+                f"{_label(module, record_id)} is not in the trash, so there is nothing to restore.",
+                f"Show it with `/scp {module.short_name} {record_id}`.",
+            ) from error
+
+
+def ensure_not_trashed(module: Module, record: Record) -> None:
+    """Raise ``RecordStateError`` for a record in the trash, which cannot be edited."""
+    if record.is_trashed:
+        raise RecordStateError(
+            f"{_label(module, record.id)} is in the trash, so it cannot be edited.",
+            f"Restore it first: `/scp {module.short_name} restore {record.id}`.",
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +111,11 @@ async def edit_record(
 async def move_to_trash(
     services: Services, module: Module, record_id: str, *, actor: str | None
 ) -> Record:
-    record = await services.scp.move_to_trash(module, record_id)
+    try:
+        record = await services.scp.move_to_trash(module, record_id)
+    except ScpResponseError as error:
+        await _explain_state(services, module, record_id, error, expected_trashed=False)
+        raise
     logger.info("record.trashed module=%s record=%s user=%s", module.api_name, record.id, actor)
     await _notify(services, module, record, "trashed", actor)
     return record
@@ -78,7 +124,11 @@ async def move_to_trash(
 async def restore(
     services: Services, module: Module, record_id: str, *, actor: str | None
 ) -> Record:
-    record = await services.scp.restore(module, record_id)
+    try:
+        record = await services.scp.restore(module, record_id)
+    except ScpResponseError as error:
+        await _explain_state(services, module, record_id, error, expected_trashed=True)
+        raise
     logger.info("record.restored module=%s record=%s user=%s", module.api_name, record.id, actor)
     await _notify(services, module, record, "restored", actor)
     return record

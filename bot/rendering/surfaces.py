@@ -346,18 +346,17 @@ def message_view(title: str, message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def values_message(
-    module: Module, field: Field, options: Sequence[Option], *, total: int | None = None
+    module: Module, field: Field, options: Sequence[Option], *, total: int | None = None,
+    query: str = "", narrow_hint: str = "",
 ) -> dict[str, Any]:
-    """Render the allowed values of a field with their ids.
+    """Render the allowed values of a field, or those matching ``query``.
 
-    ``total`` is the number of values on the server when ``options`` holds only some of them.
+    ``total`` is the number of values (or matches) when ``options`` holds only some of them;
+    ``narrow_hint`` tells the user how to see fewer.
     """
-    lines = []
-    for option in options:
-        line = f"• {text.escape_mrkdwn(option.name or option.id)}"
-        if option.id and option.id != option.name:
-            line += f" · `{text.escape_mrkdwn(option.id)}`"
-        lines.append(text.cut(line, 300))
+    lines = [
+        text.cut(f"• {text.escape_mrkdwn(option.name or option.id)}", 300) for option in options
+    ]
     chunks, left_out = _chunks(lines, SECTION_BUDGET, MAX_VALUE_SECTIONS)
     beyond_list = max(0, total - len(options)) if total is not None else 0
     return _message(
@@ -367,6 +366,8 @@ def values_message(
         chunks=chunks,
         hidden_count=left_out + beyond_list,
         total=total,
+        query=query,
+        narrow_hint=narrow_hint,
         fallback_names=[option.name for option in options[:50]],
     )
 

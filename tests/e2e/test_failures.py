@@ -163,3 +163,40 @@ async def test_forged_button_value_is_rejected(bot):
 
     assert "This button no longer works" in texts(bot.response())
     assert bot.emulator.request_log() == []
+
+
+async def test_edit_of_trashed_record_refused_before_form(bot):
+    await bot.driver.command("/scp books trash 301")
+
+    await bot.driver.command("/scp books edit 301")
+
+    view = bot.driver.latest_view()
+    assert "Book 301 is in the trash, so it cannot be edited" in texts(view)
+    assert all(block["type"] != "input" for block in view["blocks"])
+
+
+async def test_restore_of_live_record_says_nothing_to_restore(bot):
+    await bot.driver.command("/scp books restore 301")
+
+    shown = texts(bot.response())
+    assert "Book 301 is not in the trash, so there is nothing to restore" in shown
+
+
+async def test_trash_of_trashed_record_says_already(bot):
+    await bot.driver.command("/scp books trash 301")
+
+    await bot.driver.command("/scp books trash 301")
+
+    assert "Book 301 is already in the trash" in texts(bot.response())
+
+
+async def test_not_found_names_the_list_command(bot):
+    await bot.driver.command("/scp books 999")
+
+    assert "`/scp books` lists the records" in texts(bot.response())
+
+
+async def test_list_word_lists(bot):
+    await bot.driver.command("/scp books list")
+
+    assert "Showing 1–1 of 1" in texts(bot.response())

@@ -218,3 +218,18 @@ async def test_two_modules_at_once(start_bot):
 
     assert "Asset 601" in texts(asset)
     assert "Book 301" in texts(book)
+
+
+async def test_values_of_long_pick_list_are_capped_and_filterable(start_bot):
+    bot = await start_bot(modules="cm_assets")
+
+    await bot.driver.command("/scp assets values model")
+    capped = texts(bot.response())
+    await bot.driver.command("/scp assets values model fan")
+    matching = texts(bot.response())
+
+    assert "1,500 values in all" in capped
+    assert "values model &lt;text&gt;" in capped
+    assert capped.count("•") == 100
+    assert matching.index("Fanless 1U") < matching.index("Cooling Fan Module")
+    assert "6 matches" in matching

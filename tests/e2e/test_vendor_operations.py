@@ -116,10 +116,9 @@ async def test_list_pick_values(bot):
     await bot.driver.command("/scp books values category")
 
     shown = texts(bot.response())
-    for name, value_id in [("Novel", "3634"), ("Classics", "3635"), ("Fantasy", "3636"),
-                           ("Humor and satire.", "3637")]:
+    for name in ["Novel", "Classics", "Fantasy", "Humor and satire."]:
         assert name in shown
-        assert value_id in shown
+    assert "4 values in all" in shown
 
 
 async def test_trash_list_restore_and_delete(bot):

@@ -423,7 +423,19 @@ def test_values_message(books: Module) -> None:
     assert field is not None
     message = values_message(books, field, category_options(3))
     assert message["blocks"][0]["text"]["text"] == "Book Category values"
-    assert message["blocks"][1]["text"]["text"].splitlines()[0] == "• Category 0 · `3600`"
+    assert message["blocks"][1]["text"]["text"].splitlines()[0] == "• Category 0"
+
+
+def test_values_message_matching_query(books: Module) -> None:
+    field = books.field("pick_category")
+    assert field is not None
+    message = values_message(
+        books, field, category_options(2), total=40, query="cat", narrow_hint="Type <more>."
+    )
+    assert message["blocks"][0]["text"]["text"] == "Book Category values matching “cat”"
+    about = message["blocks"][-1]["elements"][0]["text"]
+    assert "40 matches" in about
+    assert "Type &lt;more&gt;." in about
 
 
 def test_values_message_1500_values(books: Module) -> None:
