@@ -7,7 +7,8 @@ in the background, so a slow SupportCenter Plus never holds up the trigger.
 
 Answers: 202 accepted; 400 for a body that is not that JSON object, an unknown module or a
 non-numeric id; 401 for a missing or wrong token; 404 while no secret is configured, because
-the endpoint is off then.
+the endpoint is off then; 413 for a body over 16 KB, which is rejected by its
+``Content-Length`` before any of it is read, or as soon as the bytes read pass the limit.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ MAX_BODY_BYTES = 16_384
 
 
 class _Rejected(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 def webhook_route(notifier: Notifier, settings: Settings) -> Route:
@@ -60,10 +62,13 @@ def webhook_route(notifier: Notifier, settings: Settings) -> Route:
             return _error(401, f"missing or wrong {TOKEN_HEADER} header")
 
         try:
-            module, record_id, hint = _parse(await request.body(), notifier)
+            module, record_id, hint = _parse(await _read_body(request), notifier)
         except _Rejected as error:
-            logger.info("notify.webhook.rejected reason=%s", error.message)
-            return _error(400, error.message)
+            logger.info(
+                "notify.webhook.rejected status=%d reason=%s client=%s",
+                error.status, error.message, _client(request),
+            )
+            return _error(error.status, error.message)
 
         notifier.submit_change(module, record_id, event_hint=hint)
         logger.info(
@@ -75,9 +80,39 @@ def webhook_route(notifier: Notifier, settings: Settings) -> Route:
     return Route(PATH, endpoint, methods=["POST"])
 
 
+async def _read_body(request: Request) -> bytes:
+    """Read the body, or raise a 413 _Rejected once it is known to pass MAX_BODY_BYTES.
+
+    The declared length is checked first, and the stream is read only up to the limit,
+    because a missing or false Content-Length must not make the bot buffer a huge body.
+    """
+    if _declared_too_large(request.headers.get("content-length", "")):
+        raise _too_large()
+
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _declared_too_large(declared: str) -> bool:
+    if not (declared.isascii() and declared.isdigit()):
+        # A malformed header is left to the HTTP server, and the streamed size still caps it.
+        return False
+    digits = declared.lstrip("0")
+    # Compared by length first, because int() raises ValueError past 4,300 digits.
+    return len(digits) > len(str(MAX_BODY_BYTES)) or int(digits or "0") > MAX_BODY_BYTES
+
+
+def _too_large() -> _Rejected:
+    return _Rejected(f"body is larger than {MAX_BODY_BYTES} bytes", status=413)
+
+
 def _parse(body: bytes, notifier: Notifier) -> tuple[Any, str, str | None]:
-    if len(body) > MAX_BODY_BYTES:
-        raise _Rejected(f"body is larger than {MAX_BODY_BYTES} bytes")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
