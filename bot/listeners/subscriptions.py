@@ -4,10 +4,12 @@
     /scp unsubscribe <module>
     /scp subscriptions
 
-The filter uses the search grammar (``category=Fantasy``). Events are trailing words naming
-``created``, ``edited``, ``trashed``, ``restored`` or ``deleted`` (also comma-separated); without
-any, all events are followed. Only trailing words count as events, so a filter may still
-contain such a word, as in ``title~deleted created``.
+The filter uses the search grammar (``category=Fantasy``) and has at most 500 characters.
+Events are trailing words naming ``created``, ``edited``, ``trashed``, ``restored`` or
+``deleted``, separated by spaces or commas; without any, all events are followed. Only
+trailing words count as events, so a filter may still contain such a word, as in
+``title~deleted created``. A trailing comma list that names an event and an unknown word
+(``created,zzz``) is rejected as a mistyped event rather than read as a filter.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.blockkit import validate_message
 from bot.catalog import UnknownModule
 from bot.notify import EVENTS, Subscription
-from bot.operations.search import SearchSyntaxError, parse_search
+from bot.operations.search import SEARCH_MAX_LENGTH, SearchSyntaxError, parse_search
 from bot.rendering import error_message, notice_message, usage_message
 from bot.rendering.environment import environment
 from bot.rendering.text import SLACK_USER_ID_PATTERN
@@ -30,11 +32,25 @@ if TYPE_CHECKING:
 
 # Sections left for subscriptions in the list, below Slack's 50 blocks per message.
 MAX_LISTED = 45
-WORD_PATTERN = re.compile(r"\S+")
+# The same cap as a search, which the filter is.
+FILTER_MAX_LENGTH = SEARCH_MAX_LENGTH
+# The last group of letter words joined by commas (spaces around a comma allowed), at the
+# end of the text and not glued to a filter term before it.
+EVENT_GROUP_PATTERN = re.compile(r"(?<!\S)[A-Za-z]+(?:\s*,[\s,]*[A-Za-z]+)*[\s,]*$")
+EVENT_SEPARATOR_PATTERN = re.compile(r"[\s,]+")
 
 
 class _UsageError(Exception):
     pass
+
+
+class UnknownEventError(ValueError):
+    """A comma list of events with a word that is not an event. The message names it."""
+
+    def __init__(self, unknown: list[str], group: str) -> None:
+        self.unknown = unknown
+        words = ", ".join(f"“{word}”" for word in unknown)
+        super().__init__(f"Unknown event {words} in “{group}”. Events: {', '.join(EVENTS)}.")
 
 
 async def handle_subscription_command(
@@ -71,7 +87,10 @@ async def _subscribe(
     if not module_name:
         raise _UsageError("`subscribe` needs a module, for example `subscribe books`.")
     module = services.catalog.resolve(module_name)
-    filter_text, events = split_filter_and_events(rest)
+    try:
+        filter_text, events = split_filter_and_events(rest)
+    except UnknownEventError as error:
+        raise _UsageError(str(error)) from error
     _check_filter(module, filter_text)
 
     subscription = Subscription(
@@ -130,22 +149,32 @@ def _list_item(services: Services, subscription: Subscription) -> dict[str, Any]
 
 
 def split_filter_and_events(text: str) -> tuple[str, tuple[str, ...]]:
-    """Split ``category=Fantasy created edited`` into the filter and the trailing events."""
-    words = list(WORD_PATTERN.finditer(text))
+    """Split ``category=Fantasy created, edited`` into the filter and the trailing events.
+
+    Raises UnknownEventError for a trailing comma list that mixes events and other words.
+    """
     events: set[str] = set()
     filter_end = len(text)
-    while words:
-        names = [name for name in words[-1].group().lower().split(",") if name]
-        if not names or any(name not in EVENTS for name in names):
+    while (group := EVENT_GROUP_PATTERN.search(text, 0, filter_end)) is not None:
+        words = [word for word in EVENT_SEPARATOR_PATTERN.split(group.group()) if word]
+        unknown = [word for word in words if word.lower() not in EVENTS]
+        if unknown and len(unknown) < len(words) and "," in group.group():
+            raise UnknownEventError(unknown, group.group().strip().rstrip(","))
+        if unknown:
             break
-        events.update(names)
-        filter_end = words.pop().start()
+        events.update(word.lower() for word in words)
+        filter_end = group.start()
     return text[:filter_end].strip(), tuple(name for name in EVENTS if name in events)
 
 
 def _check_filter(module: Module, filter_text: str) -> None:
     if not filter_text:
         return
+    if len(filter_text) > FILTER_MAX_LENGTH:
+        raise _UsageError(
+            f"A filter can be at most {FILTER_MAX_LENGTH} characters long, and this one has "
+            f"{len(filter_text)}. Use fewer, more specific terms."
+        )
     try:
         spec = parse_search(module, filter_text)
     except SearchSyntaxError as error:

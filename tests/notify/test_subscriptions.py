@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.listeners.subscriptions import split_filter_and_events
+from bot.listeners.subscriptions import UnknownEventError, split_filter_and_events
 from tests.notify.support import ALICE, Env, message_text, run_channel_command, subscribe
 
 
@@ -88,6 +88,11 @@ async def test_commands_without_notifier(env: Env) -> None:
     [
         ("category=Fantasy created edited", ("category=Fantasy", ("created", "edited"))),
         ("created,deleted", ("", ("created", "deleted"))),
+        ("created, deleted", ("", ("created", "deleted"))),
+        ("created , Deleted,", ("", ("created", "deleted"))),
+        ("title~x created,,edited trashed", ("title~x", ("created", "edited", "trashed"))),
+        ("zzz,yyy", ("zzz,yyy", ())),
+        ("title~a,deleted", ("title~a,deleted", ())),
         ('title="created here" trashed', ('title="created here"', ("trashed",))),
         ("title~deleted created", ("title~deleted", ("created",))),
         ("author=Tolkien", ("author=Tolkien", ())),
@@ -97,3 +102,62 @@ async def test_commands_without_notifier(env: Env) -> None:
 )
 def test_split_filter_and_events(text: str, expected: tuple[str, tuple[str, ...]]) -> None:
     assert split_filter_and_events(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("created,zzz", ["zzz"]),
+        ("created, deleted, zzz", ["zzz"]),
+        ("title~x created,zzz,yyy edited", ["zzz", "yyy"]),
+    ],
+)
+def test_split_rejects_unknown_event_in_list(text: str, unknown: list[str]) -> None:
+    with pytest.raises(UnknownEventError) as caught:
+        split_filter_and_events(text)
+
+    assert caught.value.unknown == unknown
+    assert str(caught.value).endswith("Events: created, edited, trashed, restored, deleted.")
+
+
+async def test_subscribe_unknown_event_message(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await run_channel_command(
+        notifier, env.catalog, "subscribe", "books created,deleted,zzz"
+    )
+
+    text = message_text(reply)
+    assert "Unknown event “zzz” in “created,deleted,zzz”." in text
+    assert "Events: created, edited, trashed, restored, deleted." in text
+    assert await notifier.subscriptions("C0NOTIFY") == []
+
+
+async def test_subscribe_comma_events(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await subscribe(env, notifier, "books created, deleted")
+
+    assert "follows all Books records (created, deleted)" in message_text(reply)
+    subscriptions = await notifier.subscriptions("C0NOTIFY")
+    assert subscriptions[0].filter_text == ""
+    assert subscriptions[0].events == ("created", "deleted")
+
+
+async def test_subscribe_rejects_long_filter(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    reply = await run_channel_command(notifier, env.catalog, "subscribe", "books " + "x" * 3900)
+
+    text = message_text(reply)
+    assert "A filter can be at most 500 characters long, and this one has 3900." in text
+    assert await notifier.subscriptions("C0NOTIFY") == []
+
+
+async def test_subscribe_accepts_longest_filter(env: Env) -> None:
+    notifier = await env.start_notifier()
+
+    await subscribe(env, notifier, "books " + "x" * 500)
+
+    subscriptions = await notifier.subscriptions("C0NOTIFY")
+    assert subscriptions[0].filter_text == "x" * 500
