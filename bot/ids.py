@@ -16,6 +16,7 @@ class ActionId(StrEnum):
     PAGE_PREVIOUS = "page_previous"
     PAGE_NEXT = "page_next"
     OPEN_LINK = "record_open_link"
+    SHARE = "record_share"
     # The single input element inside each form field's input block.
     FIELD_VALUE = "value"
 

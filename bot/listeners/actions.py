@@ -91,7 +91,12 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @on(ActionId.VIEW, "load {label}")
     async def view(interaction: Interaction, module: Module, value: dict[str, Any]) -> None:
-        await show_card(services, interaction, module, value["id"])
+        await show_card(services, interaction, module, value["id"], share=True)
+
+    @on(ActionId.SHARE, "share {label}")
+    async def share(interaction: Interaction, module: Module, value: dict[str, Any]) -> None:
+        note = f"Shared by <@{interaction.user_id}>."
+        await show_card(services, interaction, module, value["id"], in_channel=True, note=note)
 
     @on(ActionId.EDIT, "open {label}")
     async def edit(interaction: Interaction, module: Module, value: dict[str, Any]) -> None:

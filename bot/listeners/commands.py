@@ -105,7 +105,8 @@ async def _run_module_command(
     elif verb is Verb.TRASHED:
         await show_list(services, interaction, ListRequest(module, trash=True))
     elif verb is Verb.SHOW:
-        await show_card(services, interaction, module, command.record_id, in_channel=True)
+        # Only the user sees the card until they press Share in channel.
+        await show_card(services, interaction, module, command.record_id, share=True)
     elif verb is Verb.VALUES:
         await show_values(services, interaction, module, command.argument)
     elif verb is Verb.NEW:

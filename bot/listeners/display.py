@@ -38,9 +38,10 @@ async def show_card(
     in_channel: bool = False,
     replace: bool = False,
     note: str | None = None,
+    share: bool = False,
 ) -> None:
     record = await records.get_record(services, module, record_id)
-    message = record_card(module, record, link=module.link_for(record.id), note=note)
+    message = record_card(module, record, link=module.link_for(record.id), note=note, share=share)
     await interaction.reply(message, in_channel=in_channel, replace=replace)
 
 

@@ -139,12 +139,14 @@ def _http_link(link: str | None) -> str | None:
 
 
 def record_card(
-    module: Module, record: Record, *, link: str | None = None, note: str | None = None
+    module: Module, record: Record, *, link: str | None = None, note: str | None = None,
+    share: bool = False,
 ) -> dict[str, Any]:
-    """Render a record as a message with its fields, description and buttons.
+    """Render a record as a message with its description, fields and buttons.
 
     ``note`` is mrkdwn written by the bot (such as "Updated by <@U123>"); record or user text
     in it must be escaped with ``escape_mrkdwn`` first. Broadcast mentions in it are escaped.
+    ``share`` adds a button that posts the card for the whole channel to see.
     """
     fields = module.fields_for_card()
     groups = [
@@ -163,6 +165,7 @@ def record_card(
         hidden_field_count=hidden_field_count,
         note=note or None,
         link=_http_link(link),
+        share=share,
         value=encode_value(m=module.api_name, id=record.id),
         fallback=f"{label}: {record.title}" if record.title.strip() else label,
     )

@@ -43,7 +43,7 @@ async def test_view_record_301(bot):
     await bot.driver.command("/scp books 301")
 
     card = bot.response()
-    assert card["response_type"] == "in_channel"
+    assert card["response_type"] == "ephemeral"
     assert card["blocks"][0]["text"]["text"] == "test"
     assert "test author" in texts(card)
     assert "Novel" in texts(card)
@@ -51,6 +51,18 @@ async def test_view_record_301(bot):
     assert button(card, ActionId.EDIT) is not None
     assert button(card, ActionId.TRASH) is not None
     assert button(card, ActionId.DELETE) is None
+
+
+async def test_share_posts_card_for_channel(bot):
+    await bot.driver.command("/scp books 301")
+
+    await bot.driver.click(bot.response(), ActionId.SHARE)
+
+    shared = bot.response()
+    assert shared["response_type"] == "in_channel"
+    assert shared.get("replace_original") is not True
+    assert "Shared by <@U0001>" in texts(shared)
+    assert button(shared, ActionId.SHARE) is None
 
 
 async def test_add_harry_potter_in_fantasy_through_modal(bot):

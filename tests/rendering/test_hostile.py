@@ -90,7 +90,7 @@ def test_note_keeps_mentions_but_not_broadcasts() -> None:
 
 def test_hostile_description_is_cut_with_note() -> None:
     card = record_card(books_module(), hostile_record())
-    description = card["blocks"][2]["text"]["text"]
+    description = card["blocks"][1]["text"]["text"]
     assert len(description) <= 3000
     assert description.endswith("_(cut; open the record for the rest)_")
     assert "alert(1)" not in description

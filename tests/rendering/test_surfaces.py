@@ -82,9 +82,9 @@ def test_card_layout(books: Module, book: Record) -> None:
     assert card["blocks"][0] == {
         "type": "header", "text": {"type": "plain_text", "text": "test", "emoji": True},
     }
-    fields = [item["text"] for item in card["blocks"][1]["fields"]]
+    assert card["blocks"][1]["text"]["text"] == "test description"
+    fields = [item["text"] for item in card["blocks"][2]["fields"]]
     assert fields == ["*Author*\ntest author", "*Category*\nCategory 1"]
-    assert card["blocks"][2]["text"]["text"] == "test description"
     about = card["blocks"][3]["elements"][0]["text"]
     assert about.startswith("Book 301 · created by Demo <!date^1681729003^")
     assert card["blocks"][4]["elements"][0]["text"] == "Updated by <@U1>"
@@ -95,6 +95,11 @@ def test_card_buttons_outside_trash(books: Module, book: Record) -> None:
     assert set(found) == {ActionId.EDIT, ActionId.TRASH, ActionId.OPEN_LINK}
     assert decode_value(found[ActionId.EDIT]["value"]) == {"m": "cm_books", "id": "301"}
     assert found[ActionId.OPEN_LINK]["url"] == "https://scp.example.com/r/301"
+
+
+def test_card_share_button(books: Module, book: Record) -> None:
+    found = buttons(record_card(books, book, share=True))
+    assert set(found) == {ActionId.EDIT, ActionId.TRASH, ActionId.SHARE}
 
 
 def test_card_buttons_in_trash(books: Module) -> None:
