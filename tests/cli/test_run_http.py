@@ -196,3 +196,21 @@ def test_check_fails_clearly_on_bad_key(emulator_url, tmp_path):
 
     assert result.returncode == 1
     assert "FAILED" in result.stdout
+
+
+def test_check_reports_every_module(emulator_url, tmp_path):
+    env = {**os.environ, "SCP_URL": emulator_url, "SCP_AUTHTOKEN": TOKEN,
+           "SCP_MODULES": "cm_books,books,cm_assets"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check"], env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "Books (cm_books" in result.stdout
+    assert "Assets (cm_assets" in result.stdout
+    assert "books: FAILED" in result.stdout
+    assert "plural API names such as cm_books" in result.stdout
+    assert "FAILED: 1 of 3 module(s) need fixing." in result.stdout
+    assert "INFO" not in result.stdout + result.stderr
