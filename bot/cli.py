@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     emulator = commands.add_parser("emulator", help="serve the SupportCenter Plus emulator")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8080, help="port (default 8080)")
-    emulator.add_argument("--authtoken", default="emulator-token", help="API key to accept")
+    emulator.add_argument(
+        "--authtoken", default="emulator-token", help="API key to accept (default emulator-token)"
+    )
     emulator.add_argument("--modules", metavar="FILE", help="module definitions (JSON or TOML)")
     emulator.add_argument("--latency-ms", type=int, default=0, help="delay every API request")
     emulator.add_argument("--flat", action="store_true", help="records without cm_fields")

@@ -57,7 +57,8 @@ def run_emulator(
     names = ", ".join(app.state.emulator.stores)
     dialect = "flat" if flat else "cm_fields"
     logger.info(
-        "Starting the SCP emulator on http://%s:%d/api/v3/ (modules: %s, %s dialect)",
+        "Starting the SCP emulator: SCP_URL=http://%s:%d SCP_AUTHTOKEN=<the --authtoken value, "
+        "default emulator-token> (modules: %s, %s dialect)",
         host,
         port,
         names,
