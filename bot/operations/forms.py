@@ -437,7 +437,8 @@ def _parse_percentage(spec: Field, element: Mapping[str, Any]) -> str | None:
     if text is None:
         return None
 
-    number = _two_place_number(text, PERCENTAGE_MESSAGE)
+    # People type "85%" as often as "85".
+    number = _two_place_number(text.removesuffix("%").strip(), PERCENTAGE_MESSAGE)
     if not 0 <= number <= 100:
         raise _InvalidValue(PERCENTAGE_MESSAGE)
     return format(number, "f")

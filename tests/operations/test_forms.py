@@ -503,7 +503,7 @@ def test_percentage_valid():
 
 
 def test_percentage_invalid():
-    for typed in ("101", "-1", "abc", "50%", "10.125"):
+    for typed in ("101", "-1", "abc", "50%%", "10.125"):
         message = error_of(DONE, text(typed))
         assert message.startswith("Enter a percentage from 0 to 100"), typed
 
@@ -744,3 +744,13 @@ def test_unchanged_fields_blocks_not_a_list():
 
     assert unchanged_fields({"field:title": {}}, state) == set()  # type: ignore[arg-type]
     assert unchanged_fields(None, state) == set()  # type: ignore[arg-type]
+
+
+def test_percentage_accepts_percent_sign():
+    spec = Field("per_done", "Done", FieldKind.PERCENTAGE, holder="cm_fields")
+    module = Module("cm_tasks", "cm_task", "Tasks", "Task", fields=[spec])
+    state = {"field:per_done": {"value": {"type": "number_input", "value": "85%"}}}
+
+    result = parse_form(module, state)
+
+    assert result.values == {"per_done": "85"}
