@@ -29,8 +29,10 @@ def bot_env(emulator_url: str, fake: FakeSlack, state: Path) -> dict[str, str]:
     }
 
 
-async def start_bot(port: int, env: dict[str, str], cwd: Path):
-    args = ["run", "--http", "--host", "127.0.0.1", "--port", str(port), "--no-poll"]
+async def start_bot(port: int, env: dict[str, str], cwd: Path, *, poll: bool = False):
+    args = ["run", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    if not poll:
+        args.append("--no-poll")
     process = await asyncio.to_thread(start, args, env, cwd)
     await asyncio.to_thread(wait_until_up, f"http://127.0.0.1:{port}/healthz", process)
     return process

@@ -1,21 +1,17 @@
 """Fixtures for the notification tests: the emulator, a fake Slack, and notifiers wired to them.
 
 Everything talks over real HTTP on 127.0.0.1. Each test gets its own SQLite state file; the
-PostgreSQL tests get their own schema in the database named by ``DATABASE_URL``.
+PostgreSQL tests use ``postgres_url`` from the root conftest.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-import psycopg
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.engine import make_url
 
 from bot.catalog import ModuleCatalog
 from bot.emulator import create_app
@@ -54,26 +50,3 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
         finally:
             for notifier in reversed(test_env.notifiers):
                 await notifier.stop(timeout=1.0)
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """Return a PostgreSQL URL whose connections use a fresh schema, dropped after the test.
-
-    Skips the test unless ``DATABASE_URL`` names a PostgreSQL database.
-    """
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("DATABASE_URL does not name a PostgreSQL database")
-
-    parsed = make_url(url)
-    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"notify_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        scoped = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
