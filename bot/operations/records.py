@@ -93,8 +93,7 @@ async def add_record(
     services: Services, module: Module, values: Mapping[str, Any], *, actor: str | None
 ) -> Record:
     record = await services.scp.add_record(module, values)
-    logger.info("record.added module=%s record=%s user=%s", module.api_name, record.id, actor)
-    await _notify(services, module, record, "created", actor)
+    await _written(services, module, record, "created", actor)
     return record
 
 
@@ -103,8 +102,7 @@ async def edit_record(
     *, actor: str | None,
 ) -> Record:
     record = await services.scp.edit_record(module, record_id, values)
-    logger.info("record.edited module=%s record=%s user=%s", module.api_name, record.id, actor)
-    await _notify(services, module, record, "edited", actor)
+    await _written(services, module, record, "edited", actor)
     return record
 
 
@@ -116,8 +114,7 @@ async def move_to_trash(
     except ScpResponseError as error:
         await _explain_state(services, module, record_id, error, expected_trashed=False)
         raise
-    logger.info("record.trashed module=%s record=%s user=%s", module.api_name, record.id, actor)
-    await _notify(services, module, record, "trashed", actor)
+    await _written(services, module, record, "trashed", actor)
     return record
 
 
@@ -129,20 +126,37 @@ async def restore(
     except ScpResponseError as error:
         await _explain_state(services, module, record_id, error, expected_trashed=True)
         raise
-    logger.info("record.restored module=%s record=%s user=%s", module.api_name, record.id, actor)
-    await _notify(services, module, record, "restored", actor)
+    await _written(services, module, record, "restored", actor)
     return record
 
 
 async def delete(services: Services, module: Module, record_id: str, *, actor: str | None) -> None:
     await services.scp.delete(module, record_id)
     logger.info("record.deleted module=%s record=%s user=%s", module.api_name, record_id, actor)
-    if services.notifier is not None:
+    if services.notifier is None:
+        return
+    try:
         await services.notifier.record_deleted(module, record_id, actor_user_id=actor)
+    except Exception:
+        logger.exception("notify.record_deleted.failed module=%s record=%s",
+                         module.api_name, record_id)
 
 
-async def _notify(
+async def _written(
     services: Services, module: Module, record: Record, event: str, actor: str | None
 ) -> None:
-    if services.notifier is not None:
+    """Log a successful write and hand it to the notifier.
+
+    The write has happened whatever the notifier does, so its failure is logged, not raised:
+    the user must not read "failed" about a record that was saved.
+    """
+    logger.info(
+        "record.%s module=%s record=%s user=%s", event, module.api_name, record.id, actor
+    )
+    if services.notifier is None:
+        return
+    try:
         await services.notifier.record_written(module, record, event=event, actor_user_id=actor)
+    except Exception:
+        logger.exception("notify.record_written.failed module=%s record=%s event=%s",
+                         module.api_name, record.id, event)
