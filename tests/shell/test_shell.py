@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.background import BackgroundTasks
 from bot.settings import Settings, secret
 from bot.shell import run_shell
-from bot.shell.repl import BuiltApp
+from bot.shell.startup import BuiltApp
 
 # Points at a closed port: the test app never calls SupportCenter Plus, and a set SCP_URL
 # keeps the shell from starting the emulator.

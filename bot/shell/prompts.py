@@ -1,0 +1,208 @@
+"""Asking for the value of one form field, with a prompt per element type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.fakeslack.driver import SlackDriver, element_options
+from bot.shell.calls import CallPrinter
+from bot.shell.console import Console
+from bot.shell.fields import EXTERNAL_KINDS, ID_KINDS, SINGLE_CHOICE_KINDS, TEXT_KINDS, FormField
+from bot.shell.render import option_lines, text_of
+from bot.shell.values import (
+    display_value,
+    is_empty,
+    number_parser,
+    parse_date,
+    parse_datetime,
+    parse_picks,
+    parse_time,
+    text_parser,
+)
+
+# Slack sends no block_suggestion request for fewer typed characters unless the element
+# sets min_query_length.
+DEFAULT_MIN_QUERY_LENGTH = 3
+
+# A marker from FieldPrompts.keep_or_clear: ask the same question again.
+_RETRY = object()
+
+
+class FieldPrompts:
+    """Reads a value for each kind of input element, checking it as Slack would."""
+
+    def __init__(self, console: Console, driver: SlackDriver, calls: CallPrinter) -> None:
+        self.say = console.say
+        self.read = console.read
+        self.driver = driver
+        self.calls = calls
+
+    async def ask_field(
+        self, view: dict[str, Any], field: FormField, current: Any, error: str | None = None
+    ) -> Any:
+        self.say(field.label + (" (optional)" if field.optional else ""))
+        if error:
+            self.say(f"  ! {error}")
+        if field.hint:
+            self.say(f"  Hint: {field.hint}")
+        if not is_empty(current):
+            self.say(f"  Current: {display_value(field, current)}  "
+                     "(Enter keeps it, - clears it)")
+        return await self._ask_by_kind(view, field, current)
+
+    async def _ask_by_kind(self, view: dict[str, Any], field: FormField, current: Any) -> Any:
+        kind = field.kind
+        element = field.element
+        if kind == "plain_text_input" and element.get("multiline"):
+            return self._read_multiline(field, current)
+        if kind in TEXT_KINDS:
+            return self.read_value(field, current, text_parser(element))
+        if kind == "number_input":
+            return self.read_value(field, current, number_parser(element))
+        if kind == "datepicker":
+            self.say("  Format: YYYY-MM-DD")
+            return self.read_value(field, current, parse_date)
+        if kind == "datetimepicker":
+            self.say("  Format: YYYY-MM-DD HH:MM (UTC)")
+            return self.read_value(field, current, parse_datetime)
+        if kind == "timepicker":
+            self.say("  Format: HH:MM")
+            return self.read_value(field, current, parse_time)
+        if kind == "checkboxes":
+            return self._read_checkboxes(field, current)
+        if kind in SINGLE_CHOICE_KINDS or kind == "multi_static_select":
+            return self._read_choice(field, current)
+        if kind in EXTERNAL_KINDS:
+            return await self._read_search(view, field, current)
+        if kind in ID_KINDS:
+            self.say("  Type an id (for example U0001 or C0001).")
+            return self.read_value(field, current, str)
+        self.say(f"  (the shell cannot edit a {kind} field; its value is kept)")
+        return current
+
+    def read_value(
+        self, field: FormField, current: Any, parse: Callable[[str], Any]
+    ) -> Any:
+        """Read until the input parses. Enter keeps ``current`` and ``-`` clears it."""
+        while True:
+            answer = self.read().strip()
+            if answer in ("", "-"):
+                kept = self.keep_or_clear(field, current, answer)
+                if kept is _RETRY:
+                    continue
+                return kept
+            try:
+                return parse(answer)
+            except ValueError as error:
+                self.say(f"  {error}")
+
+    def keep_or_clear(self, field: FormField, current: Any, answer: str) -> Any:
+        """Handle Enter (keep) and ``-`` (clear); return _RETRY when the field needs a value."""
+        if answer == "":
+            if not is_empty(current) or field.optional:
+                return current
+            self.say("  This field is required.")
+            return _RETRY
+        if field.optional:
+            return field.empty_value()
+        self.say("  This field is required, so it cannot be cleared.")
+        return _RETRY
+
+    def _read_multiline(self, field: FormField, current: Any) -> Any:
+        self.say("  Several lines: end with a line containing only a dot (.)")
+        while True:
+            first = self.read()
+            if first.strip() in ("", "-"):
+                kept = self.keep_or_clear(field, current, first.strip())
+                if kept is _RETRY:
+                    continue
+                return kept
+
+            lines = [first.rstrip("\n")]
+            while (line := self.read("  . ")).strip() != ".":
+                lines.append(line.rstrip("\n"))
+            try:
+                return text_parser(field.element)("\n".join(lines))
+            except ValueError as error:
+                self.say(f"  {error}")
+
+    def _read_checkboxes(self, field: FormField, current: Any) -> list[dict[str, Any]]:
+        chosen_values = {option.get("value") for option in current or []}
+        selected = []
+        for option in element_options(field.element):
+            now = "yes" if option.get("value") in chosen_values else "no"
+            while True:
+                answer = self.read(f"  {text_of(option.get('text'))}? [y/n, now {now}] ")
+                answer = answer.strip().lower() or now[0]
+                if answer in ("y", "yes", "n", "no"):
+                    break
+                self.say("  Answer y or n.")
+            if answer.startswith("y"):
+                selected.append(option)
+        if not selected and not field.optional:
+            self.say("  This field is required: tick at least one box.")
+            return self._read_checkboxes(field, current)
+        return selected
+
+    def _read_choice(self, field: FormField, current: Any) -> Any:
+        multiple = field.kind == "multi_static_select"
+        options = element_options(field.element)
+        for line in option_lines(field.element):
+            self.say(line)
+        self.say("  Choose numbers, comma-separated." if multiple else "  Choose a number.")
+        return self.read_value(
+            field, current, lambda answer: parse_picks(answer, options, multiple)
+        )
+
+    def pick_options(self, options: list[dict[str, Any]], *, multiple: bool) -> Any:
+        for line in option_lines({}, options):
+            self.say(line)
+        while True:
+            answer = self.read("  Choose a number> " if not multiple else "  Choose numbers> ")
+            try:
+                return parse_picks(answer.strip(), options, multiple)
+            except ValueError as error:
+                self.say(f"  {error}")
+
+    async def _read_search(self, view: dict[str, Any], field: FormField, current: Any) -> Any:
+        multiple = field.kind.startswith("multi_")
+        minimum = int(field.element.get("min_query_length", DEFAULT_MIN_QUERY_LENGTH))
+        while True:
+            query = self.read("  Type to search> ").strip()
+            if query in ("", "-"):
+                kept = self.keep_or_clear(field, current, query)
+                if kept is _RETRY:
+                    continue
+                return kept
+            if len(query) < minimum:
+                self.say(f"  Type at least {minimum} characters.")
+                continue
+
+            options = await self._suggest(view, field, query)
+            if not options:
+                self.say("  No matches. Try another search.")
+                continue
+            picked = self._pick_from_results(options, multiple)
+            if picked is not None:
+                return picked
+
+    async def _suggest(
+        self, view: dict[str, Any], field: FormField, query: str
+    ) -> list[dict[str, Any]]:
+        answer = await self.driver.suggest(view, field.block_id, field.action_id, query)
+        if self.driver.last_result is not None:
+            self.calls.warn_about_ack(self.driver.last_result)
+        return element_options(answer)
+
+    def _pick_from_results(self, options: list[dict[str, Any]], multiple: bool) -> Any:
+        for line in option_lines({}, options):
+            self.say(line)
+        while True:
+            answer = self.read("  Choose (Enter searches again)> ").strip()
+            if not answer:
+                return None
+            try:
+                return parse_picks(answer, options, multiple)
+            except ValueError as error:
+                self.say(f"  {error}")
