@@ -12,6 +12,10 @@ from bot.shell.render import Pressable, decode_text, render_message, render_view
 
 # Slack shows an error to the user when an app takes longer than this to acknowledge.
 ACK_DEADLINE_SECONDS = 3.0
+# Calls that read setup data and change nothing a Slack user would see. Bolt calls
+# auth.test by itself to learn the bot's id, so showing them would only add noise.
+# A failed one is still shown, because then the bot cannot work.
+PLUMBING_METHODS = frozenset({"auth.test", "users.info", "conversations.info"})
 
 
 class CallPrinter:
@@ -76,6 +80,8 @@ class CallPrinter:
             self.say(f"(the bot called {call.method}; it failed: {call.error})")
             for problem in call.problems:
                 self.say(f"    - {problem}")
+        elif call.method in PLUMBING_METHODS:
+            return
         elif call.method == RESPONSE_URL_METHOD:
             self._show_response(call)
         elif call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):

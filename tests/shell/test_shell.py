@@ -218,6 +218,13 @@ def test_card_buttons_numbered() -> None:
     assert "*Author*: Tolkien" in output
 
 
+def test_first_command_hides_auth_test() -> None:
+    output, _, _ = run(["/scp card"])
+
+    assert "auth.test" not in output
+    assert "bot:\n== The Hobbit ==" in output
+
+
 def test_card_escapes_decoded() -> None:
     output, _, _ = run(["/scp card"])
 
