@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.fakeslack.driver import SlackDriver, element_options
 from bot.shell.calls import CallPrinter
+from bot.shell.choices import parse_picks
 from bot.shell.console import Console
 from bot.shell.fields import EXTERNAL_KINDS, ID_KINDS, SINGLE_CHOICE_KINDS, TEXT_KINDS, FormField
 from bot.shell.render import option_lines, text_of
@@ -16,7 +17,6 @@ from bot.shell.values import (
     number_parser,
     parse_date,
     parse_datetime,
-    parse_picks,
     parse_time,
     text_parser,
 )
@@ -150,7 +150,11 @@ class FieldPrompts:
         options = element_options(field.element)
         for line in option_lines(field.element):
             self.say(line)
-        self.say("  Choose numbers, comma-separated." if multiple else "  Choose a number.")
+        if multiple:
+            self.say("  Choose one or more: numbers or the start of each choice's text, "
+                     "separated by commas.")
+        else:
+            self.say("  Choose a number or type the start of a choice's text.")
         return self.read_value(
             field, current, lambda answer: parse_picks(answer, options, multiple)
         )
@@ -159,7 +163,7 @@ class FieldPrompts:
         for line in option_lines({}, options):
             self.say(line)
         while True:
-            answer = self.read("  Choose a number> " if not multiple else "  Choose numbers> ")
+            answer = self.read("  Choose numbers or texts> " if multiple else "  Choose> ")
             try:
                 return parse_picks(answer.strip(), options, multiple)
             except ValueError as error:

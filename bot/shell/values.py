@@ -90,17 +90,3 @@ def parse_time(answer: str) -> str:
         return datetime.strptime(answer, "%H:%M").strftime("%H:%M")
     except ValueError:
         raise ValueError(f"Invalid time {answer!r}; use HH:MM.") from None
-
-
-def parse_picks(answer: str, options: list[dict[str, Any]], multiple: bool) -> Any:
-    """Turn "2" or "1,3" into the options with those numbers (counting from 1)."""
-    parts = [part.strip() for part in answer.split(",") if part.strip()]
-    if not parts or (len(parts) > 1 and not multiple):
-        raise ValueError("Type one number from the list." if not multiple
-                         else "Type numbers from the list, separated by commas.")
-    picked = []
-    for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= len(options):
-            raise ValueError(f"Invalid choice {part!r}; type a number from 1 to {len(options)}.")
-        picked.append(options[int(part) - 1])
-    return picked if multiple else picked[0]

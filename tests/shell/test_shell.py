@@ -188,7 +188,8 @@ FILLED_FORM = [
     "2024-02-29",
     "",                     # Remind at: optional, left empty
     "y", "",                # Flags: Signed yes, First edition keeps "no"
-    "2",                    # Category: Fantasy
+    "Fairy",                # Category: no such choice, asked again
+    "fantasy",              # Category: Fantasy, picked by its text
     "1,2",                  # Tags: Old, Rare
     "t",                    # Author: too short a search
     "tol",
@@ -272,6 +273,7 @@ def test_form_prompts_show_field_details() -> None:
     assert "Description (optional)\n  Hint: A few lines about the book" in output
     assert "Invalid date '2024-02-30'; use YYYY-MM-DD." in output
     assert "  1) Novel\n  2) Fantasy" in output
+    assert "Invalid choice 'Fairy'." in output
     assert "Type at least 2 characters." in output
     assert "  1) Tolkien\n  2) Tolstoy" in output
 
