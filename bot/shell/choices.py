@@ -36,6 +36,26 @@ def parse_picks(answer: str, options: list[dict[str, Any]], multiple: bool) -> A
     return picked if multiple else picked[0]
 
 
+def is_number_list(answer: str) -> bool:
+    """Return whether ``answer`` is a number or comma-separated numbers, as "2" or "1,3"."""
+    return all(part.strip().isdigit() for part in answer.split(","))
+
+
+def parse_numbers(answer: str, options: list[dict[str, Any]], multiple: bool) -> Any:
+    """Return the options with the numbers in ``answer``, counting from 1."""
+    parts = [part.strip() for part in answer.split(",")]
+    if len(parts) > 1 and not multiple:
+        raise ValueError(f"Choose only one number from 1 to {len(options)}.")
+
+    picked = []
+    for part in parts:
+        if not 1 <= int(part) <= len(options):
+            raise ValueError(f"Invalid choice {part!r}; type a number from 1 to "
+                             f"{len(options)}, or text to search again.")
+        picked.append(options[int(part) - 1])
+    return picked if multiple else picked[0]
+
+
 def _pick_one(part: str, options: list[dict[str, Any]]) -> dict[str, Any]:
     if part.isdigit() and 1 <= int(part) <= len(options):
         return options[int(part) - 1]

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.fakeslack.driver import SlackDriver, element_options
 from bot.shell.calls import CallPrinter
-from bot.shell.choices import parse_picks
+from bot.shell.choices import is_number_list, parse_numbers, parse_picks
 from bot.shell.console import Console
 from bot.shell.fields import EXTERNAL_KINDS, ID_KINDS, SINGLE_CHOICE_KINDS, TEXT_KINDS, FormField
 from bot.shell.render import option_lines, text_of
@@ -170,26 +170,39 @@ class FieldPrompts:
                 self.say(f"  {error}")
 
     async def _read_search(self, view: dict[str, Any], field: FormField, current: Any) -> Any:
+        """Search with the typed text and pick from the results; other text searches again."""
         multiple = field.kind.startswith("multi_")
         minimum = int(field.element.get("min_query_length", DEFAULT_MIN_QUERY_LENGTH))
+        query: str | None = None
         while True:
-            query = self.read("  Type to search> ").strip()
+            if query is None:
+                query = self.read("  Type to search> ").strip()
+
             if query in ("", "-"):
                 kept = self.keep_or_clear(field, current, query)
-                if kept is _RETRY:
-                    continue
-                return kept
+                if kept is not _RETRY:
+                    return kept
+                query = None
+                continue
             if len(query) < minimum:
                 self.say(f"  Type at least {minimum} characters.")
+                query = None
                 continue
 
             options = await self._suggest(view, field, query)
             if not options:
-                self.say("  No matches. Try another search.")
+                self._say_no_matches(query, minimum)
+                query = None
                 continue
-            picked = self._pick_from_results(options, multiple)
+            picked, query = self._pick_from_results(options, multiple)
             if picked is not None:
                 return picked
+
+    def _say_no_matches(self, query: str, minimum: int) -> None:
+        if len(query) > minimum:
+            self.say(f"  No matches for {query!r}. Type fewer letters to find more.")
+        else:
+            self.say(f"  No matches for {query!r}. Try other letters.")
 
     async def _suggest(
         self, view: dict[str, Any], field: FormField, query: str
@@ -199,14 +212,23 @@ class FieldPrompts:
             self.calls.warn_about_ack(self.driver.last_result)
         return element_options(answer)
 
-    def _pick_from_results(self, options: list[dict[str, Any]], multiple: bool) -> Any:
+    def _pick_from_results(
+        self, options: list[dict[str, Any]], multiple: bool
+    ) -> tuple[Any, str | None]:
+        """Return ``(picked, None)`` for numbers, or ``(None, text)`` to search for ``text``.
+
+        The text is empty when the user pressed Enter to go back to the search prompt.
+        """
         for line in option_lines({}, options):
             self.say(line)
+        prompt = "  Choose numbers" if multiple else "  Choose a number"
         while True:
-            answer = self.read("  Choose (Enter searches again)> ").strip()
+            answer = self.read(f"{prompt}, or type to search again> ").strip()
             if not answer:
-                return None
+                return None, None
+            if not is_number_list(answer):
+                return None, answer
             try:
-                return parse_picks(answer, options, multiple)
+                return parse_numbers(answer, options, multiple), None
             except ValueError as error:
                 self.say(f"  {error}")

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from bot.shell.choices import parse_picks
+from bot.shell.choices import is_number_list, parse_numbers, parse_picks
 
 
 def option(text: str) -> dict[str, Any]:
@@ -74,3 +74,20 @@ def test_single_choice_rejects_two_picks() -> None:
         parse_picks("1,2", GENRES, False)
 
     assert str(raised.value).startswith("Choose only one.")
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("2", True), ("1, 3", True), ("1u", False), ("tol", False), ("1,", False),
+])
+def test_number_list_detected(answer: str, expected: bool) -> None:
+    assert is_number_list(answer) is expected
+
+
+def test_numbers_pick_search_results() -> None:
+    assert parse_numbers("2", GENRES, False) is GENRES[1]
+    assert parse_numbers("1,3", GENRES, True) == [GENRES[0], GENRES[2]]
+
+
+def test_numbers_out_of_range_rejected() -> None:
+    with pytest.raises(ValueError, match="Invalid choice '7'; type a number from 1 to 6"):
+        parse_numbers("7", GENRES, False)

@@ -309,6 +309,20 @@ def test_form_values_sent_and_kept() -> None:
         assert second[block_id] == first[block_id]
 
 
+def test_search_results_accept_new_search() -> None:
+    before_author = FILLED_FORM[:-3]
+    lines = ["/scp card", "1", *before_author, "xyzzy", "tol", "9", "pra", "1"]
+
+    output, prompts, bot = run(lines)
+
+    assert "No matches for 'xyzzy'. Type fewer letters to find more." in output
+    assert "  1) Tolkien\n  2) Tolstoy" in output
+    assert "  Choose a number, or type to search again> " in prompts
+    assert "Invalid choice '9'; type a number from 1 to 2, or text to search again." in output
+    assert "  1) Pratchett\n" in output
+    assert bot.submissions[0]["field:author"]["value"]["selected_option"]["value"] == "pratchett"
+
+
 def test_required_field_not_cleared() -> None:
     output, _, _ = run(["/scp card", "1", "-", "cancel"])
 
