@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TextIO
 
 PROMPT = "you> "
 FIELD_PROMPT = "  > "
+# The bot's slash command. Only it is caught at questions, because other text starting
+# with a slash, such as a path, can be a real value.
+SLASH_COMMAND = re.compile(r"/scp(\s|$)")
 
 
 class FormCancelled(Exception):
@@ -29,3 +33,15 @@ class Console:
         if answer.strip().lower() == "cancel":
             raise FormCancelled
         return answer
+
+    def read_answer(self, prompt: str, *, busy_message: str) -> str:
+        """Read an answer to a question, asking again while the user types a slash command.
+
+        A command there would otherwise become the answer. ``busy_message`` tells the user
+        what to do first.
+        """
+        while True:
+            answer = self.read(prompt)
+            if not SLASH_COMMAND.match(answer.strip()):
+                return answer
+            self.say(f"  {busy_message}")

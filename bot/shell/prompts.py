@@ -8,7 +8,7 @@ from typing import Any
 from bot.fakeslack.driver import SlackDriver, element_options
 from bot.shell.calls import CallPrinter
 from bot.shell.choices import is_number_list, parse_numbers, parse_picks
-from bot.shell.console import Console
+from bot.shell.console import FIELD_PROMPT, Console
 from bot.shell.fields import EXTERNAL_KINDS, ID_KINDS, SINGLE_CHOICE_KINDS, TEXT_KINDS, FormField
 from bot.shell.render import option_lines, text_of
 from bot.shell.values import (
@@ -32,11 +32,19 @@ _RETRY = object()
 class FieldPrompts:
     """Reads a value for each kind of input element, checking it as Slack would."""
 
-    def __init__(self, console: Console, driver: SlackDriver, calls: CallPrinter) -> None:
+    def __init__(
+        self, console: Console, driver: SlackDriver, calls: CallPrinter, *, busy_message: str
+    ) -> None:
+        self.console = console
         self.say = console.say
-        self.read = console.read
         self.driver = driver
         self.calls = calls
+        # Shown when the user types a slash command at one of these prompts.
+        self.busy_message = busy_message
+
+    def read(self, prompt: str = FIELD_PROMPT) -> str:
+        """Read one answer; ``cancel`` raises FormCancelled and slash commands are rejected."""
+        return self.console.read_answer(prompt, busy_message=self.busy_message)
 
     async def ask_field(
         self, view: dict[str, Any], field: FormField, current: Any, error: str | None = None

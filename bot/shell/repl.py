@@ -114,9 +114,16 @@ class Shell:
         self.fake: FakeSlack = driver.fake
         self.console = Console(input_fn, output)
         self.say = self.console.say
-        self.read = self.console.read
         self.calls = CallPrinter(self.console, self.fake)
-        self.prompts = FieldPrompts(self.console, driver, self.calls)
+        self.prompts = FieldPrompts(
+            self.console, driver, self.calls,
+            busy_message="Finish the form or type cancel first.",
+        )
+        # Menus in messages ask for their value with the same prompts as form fields.
+        self.menu_prompts = FieldPrompts(
+            self.console, driver, self.calls,
+            busy_message="Choose from the menu or type cancel first.",
+        )
         self.forms = FormFiller(self.console, driver, self.calls, self.prompts)
 
     # ----- main loop -------------------------------------------------------------------
@@ -195,20 +202,21 @@ class Shell:
         self.say(f"  {text_of(confirm.get('title')) or 'Are you sure?'}")
         self.say(f"  {text_of(confirm.get('text'))}")
         yes = text_of(confirm.get("confirm")) or "Yes"
-        answer = self.read(f"  {yes}? [y/n] ").strip().lower()
+        answer = self.console.read_answer(f"  {yes}? [y/n] ", busy_message="Answer y or n first.")
+        answer = answer.strip().lower()
         return answer in ("y", "yes")
 
     async def _choose_for(self, element: dict[str, Any]) -> Any:
         """Ask for the option or date a menu sends; buttons need nothing."""
         kind = element.get("type")
         if kind in SINGLE_CHOICE_KINDS:
-            return self.prompts.pick_options(element_options(element), multiple=False)
+            return self.menu_prompts.pick_options(element_options(element), multiple=False)
         if kind in ("multi_static_select", "checkboxes"):
-            return self.prompts.pick_options(element_options(element), multiple=True)
+            return self.menu_prompts.pick_options(element_options(element), multiple=True)
         if kind == "datepicker":
             self.say("  Date (YYYY-MM-DD):")
-            return self.prompts.read_value(FormField("", element, "Date", False, ""), None,
-                                           parse_date)
+            return self.menu_prompts.read_value(FormField("", element, "Date", False, ""), None,
+                                                parse_date)
         if kind in EXTERNAL_KINDS:
             self.say("(search menus in messages are not supported by the shell)")
             raise FormCancelled

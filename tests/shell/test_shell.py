@@ -323,6 +323,25 @@ def test_search_results_accept_new_search() -> None:
     assert bot.submissions[0]["field:author"]["value"]["selected_option"]["value"] == "pratchett"
 
 
+def test_slash_command_in_form_rejected() -> None:
+    lines = ["/scp card", "1", "/scp books edit abc", "", "/scp help", "Short.", ".", "cancel"]
+
+    output, prompts, _ = run(lines)
+
+    assert output.count("  Finish the form or type cancel first.") == 2
+    # Title and Description were each asked again after the command.
+    assert prompts.count("  > ") == 5
+    # The commands never reached the bot, which would have posted the card again.
+    assert output.count("== The Hobbit ==") == 1
+
+
+def test_slash_command_at_confirmation_rejected() -> None:
+    output, _, _ = run(["/scp card", "2", "/scp card", "y"])
+
+    assert "  Answer y or n first." in output
+    assert "*Moved to the trash*" in output
+
+
 def test_required_field_not_cleared() -> None:
     output, _, _ = run(["/scp card", "1", "-", "cancel"])
 
