@@ -42,8 +42,8 @@ class FormFiller:
         values = {field.block_id: field.initial_value() for field in fields}
         errors: dict[str, str] = {}
         pending = fields
-        self.say(f"Fill in '{view_title(view)}'. Enter keeps a value, - clears it, "
-                 "cancel closes the form.")
+        self.say(f"Fill in '{view_title(view)}'. Enter keeps a value, - clears an optional "
+                 "one, cancel closes the form.")
 
         while True:
             try:

@@ -55,8 +55,7 @@ class FieldPrompts:
         if field.hint:
             self.say(f"  Hint: {field.hint}")
         if not is_empty(current):
-            self.say(f"  Current: {display_value(field, current)}  "
-                     "(Enter keeps it, - clears it)")
+            self.say(f"  Current: {display_value(field, current)}{_keep_hint(field)}")
         return await self._ask_by_kind(view, field, current)
 
     async def _ask_by_kind(self, view: dict[str, Any], field: FormField, current: Any) -> Any:
@@ -92,7 +91,7 @@ class FieldPrompts:
     def read_value(
         self, field: FormField, current: Any, parse: Callable[[str], Any]
     ) -> Any:
-        """Read until the input parses. Enter keeps ``current`` and ``-`` clears it."""
+        """Read until the input parses. Enter keeps ``current``; ``-`` clears an optional field."""
         while True:
             answer = self.read().strip()
             if answer in ("", "-"):
@@ -114,7 +113,8 @@ class FieldPrompts:
             return _RETRY
         if field.optional:
             return field.empty_value()
-        self.say("  This field is required, so it cannot be cleared.")
+        keep = " Press Enter to keep the current value." if not is_empty(current) else ""
+        self.say(f"  This field is required, so it cannot be cleared.{keep}")
         return _RETRY
 
     def _read_multiline(self, field: FormField, current: Any) -> Any:
@@ -240,3 +240,12 @@ class FieldPrompts:
                 return parse_numbers(answer, options, multiple), None
             except ValueError as error:
                 self.say(f"  {error}")
+
+
+def _keep_hint(field: FormField) -> str:
+    """Return how to keep or clear the current value, for the line that shows it."""
+    # Each box gets its own y/n question, which shows whether it is ticked now.
+    if field.kind == "checkboxes":
+        return ""
+    # Slack rejects a form with an empty required field, so - is offered only when optional.
+    return "  (Enter keeps it, - clears it)" if field.optional else "  (Enter keeps it)"

@@ -50,7 +50,8 @@ HELP = """\
   <number>      press the numbered button or menu of the last message
   help          show this help
   quit, exit    leave the shell (Ctrl+D works too)
-In forms: Enter keeps the current value, - clears it, cancel closes the form unsent."""
+In forms: Enter keeps the current value, - clears an optional field, cancel closes the
+form unsent."""
 
 
 def run_shell(

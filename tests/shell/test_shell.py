@@ -62,7 +62,8 @@ FORM = {
         input_block("field:pages", "Pages", {"type": "number_input",
                                              "is_decimal_allowed": False}),
         input_block("field:email", "Contact", {"type": "email_text_input"}),
-        input_block("field:due", "Due", {"type": "datepicker"}, optional=True),
+        input_block("field:due", "Due", {"type": "datepicker", "initial_date": "2024-01-15"},
+                    optional=True),
         input_block("field:remind", "Remind at", {"type": "datetimepicker"}, optional=True),
         input_block("field:flags", "Flags", {"type": "checkboxes", "options": [
             option("Signed", "signed"), option("First edition", "first")]}, optional=True),
@@ -269,7 +270,7 @@ def test_loading_view_then_form() -> None:
 def test_form_prompts_show_field_details() -> None:
     output, _, _ = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com"])
 
-    assert "Title\n  Current: The Hobbit  (Enter keeps it, - clears it)" in output
+    assert "Title\n  Current: The Hobbit  (Enter keeps it)\n" in output
     assert "Description (optional)\n  Hint: A few lines about the book" in output
     assert "Invalid date '2024-02-30'; use YYYY-MM-DD." in output
     assert "  1) Novel\n  2) Fantasy" in output
@@ -345,7 +346,19 @@ def test_slash_command_at_confirmation_rejected() -> None:
 def test_required_field_not_cleared() -> None:
     output, _, _ = run(["/scp card", "1", "-", "cancel"])
 
-    assert "This field is required, so it cannot be cleared." in output
+    assert "Title\n  Current: The Hobbit  (Enter keeps it)\n" in output
+    assert ("  This field is required, so it cannot be cleared. "
+            "Press Enter to keep the current value.") in output
+
+
+def test_optional_field_offers_clearing() -> None:
+    lines = ["/scp card", "1", "", "", "12", "a@example.com", "-", "cancel"]
+
+    output, _, _ = run(lines)
+
+    assert "Due (optional)\n  Current: 2024-01-15  (Enter keeps it, - clears it)" in output
+    # The cleared date was accepted, so the next field was asked.
+    assert "Remind at (optional)" in output
 
 
 def test_datetime_field_utc() -> None:
