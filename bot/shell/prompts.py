@@ -25,6 +25,9 @@ from bot.shell.values import (
 # sets min_query_length.
 DEFAULT_MIN_QUERY_LENGTH = 3
 
+# Texts of a single checkbox that mean only "true"; the field label says more.
+LONE_BOX_TEXTS = frozenset({"yes", "true", "on"})
+
 # A marker from FieldPrompts.keep_or_clear: ask the same question again.
 _RETRY = object()
 
@@ -136,22 +139,29 @@ class FieldPrompts:
                 self.say(f"  {error}")
 
     def _read_checkboxes(self, field: FormField, current: Any) -> list[dict[str, Any]]:
+        """Ask y/n for each box; Enter keeps a box as it is."""
         chosen_values = {option.get("value") for option in current or []}
+        options = element_options(field.element)
         selected = []
-        for option in element_options(field.element):
-            now = "yes" if option.get("value") in chosen_values else "no"
-            while True:
-                answer = self.read(f"  {text_of(option.get('text'))}? [y/n, now {now}] ")
-                answer = answer.strip().lower() or now[0]
-                if answer in ("y", "yes", "n", "no"):
-                    break
-                self.say("  Answer y or n.")
-            if answer.startswith("y"):
+        for option in options:
+            ticked = option.get("value") in chosen_values
+            if self._ask_yes_no(_box_question(field, option, options), ticked):
                 selected.append(option)
+
         if not selected and not field.optional:
             self.say("  This field is required: tick at least one box.")
             return self._read_checkboxes(field, current)
         return selected
+
+    def _ask_yes_no(self, question: str, now: bool) -> bool:
+        now_word = "yes" if now else "no"
+        while True:
+            answer = self.read(f"  {question}? (y/n, currently {now_word}) ").strip().lower()
+            if not answer:
+                return now
+            if answer in ("y", "yes", "n", "no"):
+                return answer.startswith("y")
+            self.say("  Answer y or n.")
 
     def _read_choice(self, field: FormField, current: Any) -> Any:
         multiple = field.kind == "multi_static_select"
@@ -240,6 +250,17 @@ class FieldPrompts:
                 return parse_numbers(answer, options, multiple), None
             except ValueError as error:
                 self.say(f"  {error}")
+
+
+def _box_question(
+    field: FormField, option: dict[str, Any], options: list[dict[str, Any]]
+) -> str:
+    """Return what one checkbox asks, such as "Under Warranty" for a lone "Yes" box."""
+    text = text_of(option.get("text"))
+    # The bot shows a boolean field as a single box labelled "Yes", which alone says nothing.
+    if len(options) == 1 and text.strip().casefold() in LONE_BOX_TEXTS:
+        return field.label
+    return text
 
 
 def _keep_hint(field: FormField) -> str:
