@@ -28,6 +28,9 @@ DEFAULT_MIN_QUERY_LENGTH = 3
 # Texts of a single checkbox that mean only "true"; the field label says more.
 LONE_BOX_TEXTS = frozenset({"yes", "true", "on"})
 
+# The prompt for the second and later lines of a multi-line answer.
+MORE_LINES_PROMPT = "  | "
+
 # A marker from FieldPrompts.keep_or_clear: ask the same question again.
 _RETRY = object()
 
@@ -121,7 +124,7 @@ class FieldPrompts:
         return _RETRY
 
     def _read_multiline(self, field: FormField, current: Any) -> Any:
-        self.say("  Several lines: end with a line containing only a dot (.)")
+        self.say(_multiline_help(field, current))
         while True:
             first = self.read()
             if first.strip() in ("", "-"):
@@ -131,7 +134,7 @@ class FieldPrompts:
                 return kept
 
             lines = [first.rstrip("\n")]
-            while (line := self.read("  . ")).strip() != ".":
+            while (line := self.read(MORE_LINES_PROMPT)).strip() != ".":
                 lines.append(line.rstrip("\n"))
             try:
                 return text_parser(field.element)("\n".join(lines))
@@ -263,10 +266,26 @@ def _box_question(
     return text
 
 
+def _multiline_help(field: FormField, current: Any) -> str:
+    """Return what ends a multi-line answer and what its first line can do instead."""
+    ending = ("  Type the text, then a line with only a dot (.) to end it. "
+              "Empty lines after the first stay in the text.")
+    if not is_empty(current) and field.optional:
+        return f"{ending}\n  An empty first line keeps the current text, and - clears it."
+    if not is_empty(current):
+        return f"{ending}\n  An empty first line keeps the current text."
+    if field.optional:
+        return f"{ending}\n  An empty first line leaves the field empty."
+    return ending
+
+
 def _keep_hint(field: FormField) -> str:
     """Return how to keep or clear the current value, for the line that shows it."""
     # Each box gets its own y/n question, which shows whether it is ticked now.
     if field.kind == "checkboxes":
+        return ""
+    # Multi-line fields explain keeping and clearing with their other instructions.
+    if field.element.get("multiline"):
         return ""
     # Slack rejects a form with an empty required field, so - is offered only when optional.
     return "  (Enter keeps it, - clears it)" if field.optional else "  (Enter keeps it)"

@@ -67,3 +67,47 @@ def test_checkbox_group_asks_option_texts() -> None:
                        "  First edition? (y/n, currently no) "]
     assert "  Answer y or n." in output
     assert [option["value"] for option in value] == ["first"]
+
+
+def multiline(*, optional: bool) -> FormField:
+    element = {"type": "plain_text_input", "action_id": "value", "multiline": True}
+    return FormField("field:notes", element, "Notes", optional, "")
+
+
+def test_multiline_help_says_what_ends_it() -> None:
+    _, output, _ = ask(multiline(optional=True), "Old text", [""])
+
+    assert "Notes (optional)\n  Current: Old text\n" in output
+    assert ("  Type the text, then a line with only a dot (.) to end it. "
+            "Empty lines after the first stay in the text.") in output
+    assert "  An empty first line keeps the current text, and - clears it." in output
+
+
+def test_multiline_empty_first_line_keeps() -> None:
+    value, _, _ = ask(multiline(optional=True), "Old text", [""])
+
+    assert value == "Old text"
+
+
+def test_multiline_keeps_inner_empty_lines() -> None:
+    value, _, prompts = ask(multiline(optional=True), None, ["Line one", "", "Line three", "."])
+
+    assert value == "Line one\n\nLine three"
+    assert prompts == ["  > ", "  | ", "  | ", "  | "]
+
+
+def test_multiline_help_per_case() -> None:
+    _, required_kept, _ = ask(multiline(optional=False), "Old text", [""])
+    _, optional_empty, _ = ask(multiline(optional=True), None, [""])
+
+    assert "  An empty first line keeps the current text.\n" in required_kept
+    assert "- clears" not in required_kept
+    assert "  An empty first line leaves the field empty." in optional_empty
+
+
+def test_multiline_required_needs_text() -> None:
+    value, output, _ = ask(multiline(optional=False), None, ["", "Some text", "."])
+
+    assert "An empty first line" not in output
+    assert "  This field is required." in output
+    assert value == "Some text"
