@@ -10,6 +10,9 @@ from bot.shell.console import Console, FormCancelled
 from bot.shell.fields import FormField, form_fields
 from bot.shell.prompts import FieldPrompts
 from bot.shell.render import view_title
+from bot.shell.values import summary_value
+
+SUBMIT_PROMPT = "Submit? (y = submit, n = edit a field, cancel) "
 
 
 class FormFiller:
@@ -43,15 +46,12 @@ class FormFiller:
         errors: dict[str, str] = {}
         pending = fields
         self.say(f"Fill in '{view_title(view)}'. Enter keeps a value, - clears an optional "
-                 "one, cancel closes the form.")
+                 "one, cancel closes the form. You can check every value before it is sent.")
 
         while True:
             try:
-                for field in pending:
-                    error = errors.get(field.block_id)
-                    values[field.block_id] = await self.prompts.ask_field(
-                        view, field, values[field.block_id], error
-                    )
+                await self._ask_fields(view, pending, values, errors)
+                await self._review(view, fields, values, errors)
             except FormCancelled:
                 self.fake.close_all_views()
                 self.say("(form closed without submitting)")
@@ -64,6 +64,50 @@ class FormFiller:
             if not errors:
                 return
             pending = self._fields_with_errors(fields, errors)
+
+    async def _ask_fields(
+        self, view: dict[str, Any], fields: list[FormField], values: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        for field in fields:
+            values[field.block_id] = await self.prompts.ask_field(
+                view, field, values[field.block_id], errors.get(field.block_id)
+            )
+
+    async def _review(
+        self, view: dict[str, Any], fields: list[FormField], values: dict[str, Any],
+        errors: dict[str, str],
+    ) -> None:
+        """Show what will be sent and let the user edit fields until they choose to submit."""
+        while True:
+            self._show_summary(view, fields, values)
+            answer = self.prompts.read(SUBMIT_PROMPT).strip().lower()
+            if answer in ("y", "yes"):
+                return
+            if answer not in ("n", "no"):
+                self.say("  Type y to submit, n to edit a field, or cancel.")
+                continue
+
+            field = self._ask_field_number(fields)
+            if field is not None:
+                await self._ask_fields(view, [field], values, errors)
+
+    def _show_summary(
+        self, view: dict[str, Any], fields: list[FormField], values: dict[str, Any]
+    ) -> None:
+        self.say(f"Ready to send '{view_title(view)}':")
+        for number, field in enumerate(fields, start=1):
+            self.say(f"  {number}) {field.label}: {summary_value(field, values[field.block_id])}")
+
+    def _ask_field_number(self, fields: list[FormField]) -> FormField | None:
+        """Return the field the user picks by number, or None when they press Enter."""
+        while True:
+            answer = self.prompts.read("  Field number (Enter goes back)> ").strip()
+            if not answer:
+                return None
+            if answer.isdigit() and 1 <= int(answer) <= len(fields):
+                return fields[int(answer) - 1]
+            self.say(f"  Type a field number from 1 to {len(fields)}.")
 
     def _fields_with_errors(
         self, fields: list[FormField], errors: dict[str, str]

@@ -14,6 +14,8 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 NUMBER_PATTERN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+# Values in the summary before submitting are cut to this length, so each fits one line.
+MAX_SUMMARY_CHARACTERS = 60
 
 
 def is_empty(value: Any) -> bool:
@@ -30,6 +32,20 @@ def display_value(field: FormField, value: Any) -> str:
         return datetime.fromtimestamp(int(value), UTC).strftime(DATETIME_FORMAT) + " UTC"
     text = str(value)
     return text.replace("\n", "\n           ")
+
+
+def summary_value(field: FormField, value: Any) -> str:
+    """Return ``value`` shortened to one line for the summary shown before submitting."""
+    if is_empty(value):
+        return "(empty)"
+
+    lines = display_value(field, value).split("\n")
+    first = lines[0].strip()
+    if len(first) > MAX_SUMMARY_CHARACTERS:
+        first = first[:MAX_SUMMARY_CHARACTERS - 1].rstrip() + "…"
+    if len(lines) > 1:
+        first += f" (+{len(lines) - 1} more line{'s' if len(lines) > 2 else ''})"
+    return first
 
 
 def text_parser(element: dict[str, Any]) -> Callable[[str], str]:

@@ -195,6 +195,7 @@ FILLED_FORM = [
     "t",                    # Author: too short a search
     "tol",
     "2",                    # Tolstoy
+    "y",                    # Submit
 ]
 
 
@@ -268,7 +269,7 @@ def test_loading_view_then_form() -> None:
 
 
 def test_form_prompts_show_field_details() -> None:
-    output, _, _ = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com"])
+    output, _, _ = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com", "y"])
 
     assert "Title\n  Current: The Hobbit  (Enter keeps it)\n" in output
     assert "Description (optional)\n  Hint: A few lines about the book" in output
@@ -280,7 +281,7 @@ def test_form_prompts_show_field_details() -> None:
 
 
 def test_form_errors_reprompt_failing_fields() -> None:
-    output, prompts, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com"])
+    output, prompts, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com", "y"])
 
     assert "Pages\n  ! A book here has at most 1000 pages." in output
     assert "Contact\n  ! Use an example.com address." in output
@@ -291,7 +292,7 @@ def test_form_errors_reprompt_failing_fields() -> None:
 
 
 def test_form_values_sent_and_kept() -> None:
-    _, _, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com"])
+    _, _, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com", "y"])
 
     first, second = bot.submissions
     assert first["field:title"]["value"]["value"] == "The Hobbit"
@@ -311,8 +312,8 @@ def test_form_values_sent_and_kept() -> None:
 
 
 def test_search_results_accept_new_search() -> None:
-    before_author = FILLED_FORM[:-3]
-    lines = ["/scp card", "1", *before_author, "xyzzy", "tol", "9", "pra", "1"]
+    before_author = FILLED_FORM[:-4]
+    lines = ["/scp card", "1", *before_author, "xyzzy", "tol", "9", "pra", "1", "y"]
 
     output, prompts, bot = run(lines)
 
@@ -343,6 +344,41 @@ def test_slash_command_at_confirmation_rejected() -> None:
     assert "*Moved to the trash*" in output
 
 
+def test_review_shows_summary() -> None:
+    output, prompts, _ = run(["/scp card", "1", *FILLED_FORM[:-1], "cancel"])
+
+    assert "Ready to send 'Edit book 301':\n  1) Title: The Hobbit\n" in output
+    assert "  2) Description: There and back (+1 more line)\n" in output
+    assert "  5) Due: 2024-02-29\n" in output
+    assert "  6) Remind at: (empty)\n" in output
+    assert "  7) Flags: Signed\n" in output
+    assert "  9) Tags: Old, Rare\n" in output
+    assert "  10) Author: Tolstoy\n" in output
+    # The last prompt before the shell's own is the question to submit.
+    assert prompts[-2] == "Submit? (y = submit, n = edit a field, cancel) "
+
+
+def test_review_edits_field_before_submit() -> None:
+    review = ["maybe", "n", "12", "3", "999", "n", "4", "bilbo@example.com", "y"]
+
+    output, _, bot = run(["/scp card", "1", *FILLED_FORM[:-1], *review])
+
+    assert "  Type y to submit, n to edit a field, or cancel." in output
+    assert "  Type a field number from 1 to 10." in output
+    assert "  3) Pages: 999\n" in output
+    assert output.count("Ready to send 'Edit book 301':") == 4
+    assert len(bot.submissions) == 1
+    assert bot.submissions[0]["field:pages"]["value"]["value"] == "999"
+    assert bot.submissions[0]["field:email"]["value"]["value"] == "bilbo@example.com"
+
+
+def test_review_cancel_sends_nothing() -> None:
+    output, _, bot = run(["/scp card", "1", *FILLED_FORM[:-1], "cancel"])
+
+    assert "(form closed without submitting)" in output
+    assert bot.submissions == []
+
+
 def test_required_field_not_cleared() -> None:
     output, _, _ = run(["/scp card", "1", "-", "cancel"])
 
@@ -363,7 +399,7 @@ def test_optional_field_offers_clearing() -> None:
 
 def test_datetime_field_utc() -> None:
     lines = ["/scp card", "1", "", "", "12", "a@example.com", "", "2024-03-01 09:30",
-             "n", "n", "", "", "tolk", "1"]
+             "n", "n", "", "", "tolk", "1", "y"]
 
     _, _, bot = run(lines)
 
@@ -371,7 +407,7 @@ def test_datetime_field_utc() -> None:
 
 
 def test_no_secrets_printed() -> None:
-    output, prompts, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com"])
+    output, prompts, bot = run(["/scp card", "1", *FILLED_FORM, "999", "bilbo@example.com", "y"])
 
     assert bot.settings is not None
     signing_secret = secret(bot.settings.slack_signing_secret)
