@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable
 from bot.app import build_services, create_bolt_app
 from bot.emulator import create_app
 from bot.fakeslack.driver import SlackDriver
+from bot.fakeslack.local_server import LocalServer
 from bot.fakeslack.requests import SlackRequests
-from bot.fakeslack.server import FakeSlack, LocalServer
+from bot.fakeslack.server import FakeSlack
 from bot.ids import field_block_id
 from bot.rendering import record_card
 from bot.scp import Record

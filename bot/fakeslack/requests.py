@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fakeslack.server import APP_ID, TEAM_DOMAIN, TEAM_ID
+from bot.fakeslack.web_api import APP_ID, TEAM_DOMAIN, TEAM_ID
 
 # Used when no response URL factory is given: nothing listens on port 9 of the loopback
 # interface, so a bot that posts there fails fast instead of reaching another host.

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 
 from bot.background import BackgroundTasks
-from bot.fakeslack.server import LocalServer
+from bot.fakeslack.local_server import LocalServer
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from bot.app import Services, build_services, create_bolt_app
 from bot.emulator import EmulatorState, create_app
 from bot.emulator.values import ApiError
 from bot.fakeslack.driver import SlackDriver, element_state, iter_elements
+from bot.fakeslack.local_server import LocalServer
 from bot.fakeslack.requests import SlackRequests
-from bot.fakeslack.server import FakeSlack, LocalServer
+from bot.fakeslack.server import FakeSlack
 from bot.ids import field_block_id, field_name_from_block_id
 from bot.settings import Settings
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.fakeslack.driver import SlackDriver
-from bot.fakeslack.server import LocalServer
+from bot.fakeslack.local_server import LocalServer
 from bot.ids import ActionId, CallbackId
 from bot.server import MAX_SLACK_BODY_BYTES, create_http_app
 from tests.e2e.conftest import fill_form

@@ -13,8 +13,9 @@ from starlette.routing import Route
 
 from bot.background import BackgroundTasks
 from bot.fakeslack.driver import SlackDriver, element_state, find_element
+from bot.fakeslack.local_server import LocalServer
 from bot.fakeslack.requests import SlackRequests
-from bot.fakeslack.server import FakeSlack, LocalServer
+from bot.fakeslack.server import FakeSlack
 
 SECRET = "driver-test-secret"
 AUTHORS = ["Rowling", "Tolkien", "Pratchett"]

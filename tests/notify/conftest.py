@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catalog import ModuleCatalog
 from bot.emulator import create_app
-from bot.fakeslack.server import FakeSlack, LocalServer
+from bot.fakeslack.local_server import LocalServer
+from bot.fakeslack.server import FakeSlack
 from bot.scp import ScpClient, discover_module
 from tests.notify.support import AUTHTOKEN, Env, OtherUserTransport
 

@@ -13,7 +13,8 @@ from starlette.applications import Starlette
 
 from bot.background import BackgroundTasks
 from bot.catalog import ModuleCatalog
-from bot.fakeslack.server import ApiCall, FakeSlack, LocalServer
+from bot.fakeslack.local_server import LocalServer
+from bot.fakeslack.server import ApiCall, FakeSlack
 from bot.listeners.subscriptions import handle_subscription_command
 from bot.notify import Notifier
 from bot.notify.webhook import webhook_route

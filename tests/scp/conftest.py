@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.emulator import EmulatorState, create_app
-from bot.fakeslack.server import LocalServer
+from bot.fakeslack.local_server import LocalServer
 from bot.scp import ScpClient, discover_module
 
 TOKEN = "emulator-token"
