@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.shell.render import text_of
 
-# How many matching choices an error lists; more would bury the question.
+# The most choices an error message lists, so that the message stays readable.
 MAX_LISTED_CHOICES = 8
 # difflib's similarity ratio from which an unknown text counts as close to an option.
 CLOSE_MATCH_RATIO = 0.6

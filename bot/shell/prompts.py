@@ -25,7 +25,7 @@ from bot.shell.values import (
 # sets min_query_length.
 DEFAULT_MIN_QUERY_LENGTH = 3
 
-# Texts of a single checkbox that mean only "true"; the field label says more.
+# Texts of a single checkbox that only mean true, so the field label makes a better question.
 LONE_BOX_TEXTS = frozenset({"yes", "true", "on"})
 
 # The prompt for the second and later lines of a multi-line answer.
@@ -49,7 +49,7 @@ class FieldPrompts:
         self.busy_message = busy_message
 
     def read(self, prompt: str = FIELD_PROMPT) -> str:
-        """Read one answer; ``cancel`` raises FormCancelled and slash commands are rejected."""
+        """Read one answer. ``cancel`` raises FormCancelled, and a slash command is rejected."""
         return self.console.read_answer(prompt, busy_message=self.busy_message)
 
     async def ask_field(
@@ -97,7 +97,7 @@ class FieldPrompts:
     def read_value(
         self, field: FormField, current: Any, parse: Callable[[str], Any]
     ) -> Any:
-        """Read until the input parses. Enter keeps ``current``; ``-`` clears an optional field."""
+        """Read until the input parses. Enter keeps ``current``, and - clears an optional field."""
         while True:
             answer = self.read().strip()
             if answer in ("", "-"):
@@ -258,16 +258,16 @@ class FieldPrompts:
 def _box_question(
     field: FormField, option: dict[str, Any], options: list[dict[str, Any]]
 ) -> str:
-    """Return what one checkbox asks, such as "Under Warranty" for a lone "Yes" box."""
+    """Return the question for one checkbox, such as "Under Warranty" for a lone "Yes" box."""
     text = text_of(option.get("text"))
-    # The bot shows a boolean field as a single box labelled "Yes", which alone says nothing.
+    # The bot shows a boolean field as a single box labelled "Yes", which does not name the field.
     if len(options) == 1 and text.strip().casefold() in LONE_BOX_TEXTS:
         return field.label
     return text
 
 
 def _multiline_help(field: FormField, current: Any) -> str:
-    """Return what ends a multi-line answer and what its first line can do instead."""
+    """Return what ends a multi-line text and what an empty first line does instead."""
     ending = ("  Type the text, then a line with only a dot (.) to end it. "
               "Empty lines after the first stay in the text.")
     if not is_empty(current) and field.optional:

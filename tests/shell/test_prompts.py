@@ -20,7 +20,7 @@ def yes_box(label: str, *, optional: bool = True) -> FormField:
 
 
 def ask(field: FormField, current: Any, answers: list[str]) -> tuple[Any, str, list[str]]:
-    """Ask ``field`` with ``answers`` typed; return the value, the output and the prompts."""
+    """Ask ``field`` with ``answers`` typed, and return the value, the output and the prompts."""
     queue = list(answers)
     prompts: list[str] = []
 
