@@ -3,6 +3,8 @@
 A signature stays valid for 5 minutes, so a captured request could be sent again inside that
 window to repeat its action (save a form twice, trash twice). Slack itself never sends the
 same signed request twice to an interactive endpoint, so a repeat is refused with 401.
+Type-ahead requests are let through: they change nothing, and a user who types the same
+text twice within a second sends two identical ones.
 NOTE: the memory of signatures is per process; behind a load balancer a repeat that reaches
 another process is not caught.
 """
@@ -32,7 +34,7 @@ class ReplayGuard:
         next: Callable[[], Awaitable[BoltResponse]],  # noqa: A002 - Bolt passes it by this name
     ) -> BoltResponse:
         signature = (req.headers.get("x-slack-signature") or [None])[0]
-        if signature:
+        if signature and req.body.get("type") != "block_suggestion":
             if signature in self._seen:
                 logger.warning("slack.request.replayed user=%s", req.context.user_id)
                 return BoltResponse(status=401, body="replayed request")

@@ -178,3 +178,17 @@ async def test_leading_zeros_are_dropped_from_ids(bot):
     await bot.driver.command("/scp books 000301")
 
     assert [entry["path"] for entry in bot.emulator.request_log()] == ["/api/v3/cm_books/301"]
+
+
+async def test_repeated_type_ahead_is_answered(start_bot):
+    bot = await start_bot(modules="cm_assets")
+    await bot.driver.command("/scp assets new")
+    form = bot.driver.latest_view()
+    request = bot.driver.requests.block_suggestion(form, "field:pick_model", "value", "fan")
+
+    first = await bot.driver.send(request)
+    second = await bot.driver.send(request)
+
+    assert first.status == 200
+    assert second.status == 200
+    assert second.ack["options"]
