@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
@@ -50,7 +50,26 @@ async def build_real_app(settings: Settings) -> BuiltApp:
     except BaseException:
         await services.aclose()
         raise
-    return BuiltApp(app, services.background, services.aclose)
+    return BuiltApp(app, _WorkOfRequest(services), services.aclose)  # type: ignore[arg-type]
+
+
+class _WorkOfRequest:
+    """What the shell waits for after a request: listener tasks, then notification posts.
+
+    The notifier posts a channel's thread lines from its own queue, paced about a second
+    apart, so without the second wait they would show up only after the next prompt.
+    """
+
+    def __init__(self, services: Any) -> None:
+        self._services = services
+
+    async def join(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._services.background.join(timeout=timeout)
+        if self._services.notifier is not None:
+            await self._services.notifier.join(timeout=timeout)
+
+    def __len__(self) -> int:
+        return len(self._services.background)
 
 
 async def start_scp(

@@ -431,3 +431,17 @@ def test_real_bot_against_emulator() -> None:
     assert "Fill in 'Edit Book 301'" in text
     assert "(form closed without submitting)" in text
     assert "failed" not in text
+
+
+def test_real_bot_shows_thread_lines_of_subscription() -> None:
+    input_fn, _ = scripted(["/scp subscribe books", "/scp books trash 301",
+                            "/scp books restore 301"])
+    output = io.StringIO()
+
+    code = run_shell(Settings(_env_file=None), input_fn=input_fn, output=output)
+
+    text = output.getvalue()
+    assert code == 0
+    assert "This channel now follows all Books records" in text
+    assert "*Moved to trash* by @U0001" in text
+    assert "bot replied in the thread:\n    *Restored* by @U0001" in text
