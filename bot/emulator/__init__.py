@@ -13,15 +13,15 @@ from pathlib import Path
 import uvicorn
 
 from bot.emulator.app import create_app
+from bot.emulator.definitions_file import load_modules
 from bot.emulator.modules import (
     AllowedValue,
     DefinitionError,
     FieldDef,
     FieldKind,
     ModuleDef,
-    builtin_modules,
-    load_modules,
 )
+from bot.emulator.samples import builtin_modules
 from bot.emulator.store import EmulatorState
 
 DEFAULT_AUTHTOKEN = "emulator-token"
@@ -41,8 +41,8 @@ def run_emulator(
 ) -> None:
     """Serve the emulator with uvicorn until interrupted.
 
-    ``modules_file`` replaces the built-in modules (see ``bot.emulator.modules`` for the
-    format). Raises DefinitionError or OSError for a bad modules file before serving.
+    ``modules_file`` replaces the built-in modules (see ``bot.emulator.definitions_file`` for
+    the format). Raises DefinitionError or OSError for a bad modules file before serving.
     """
     modules = load_modules(modules_file) if modules_file is not None else None
     app = create_app(

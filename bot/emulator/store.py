@@ -17,16 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.modules import (
-    BUILTIN_USERS,
-    DEMO_USER_NAME,
-    DefinitionError,
-    FieldDef,
-    ModuleDef,
-    builtin_modules,
-    is_record_id,
-    make_user,
-)
+from bot.emulator.modules import DefinitionError, FieldDef, ModuleDef, is_record_id
+from bot.emulator.samples import BUILTIN_USERS, DEMO_USER_NAME, builtin_modules, make_user
 from bot.emulator.values import (
     MAX_LINE_LENGTH,
     MAX_TEXT_LENGTH,
