@@ -2,8 +2,9 @@
 
 Values come from the field's metadata when the server listed them there, else from the
 allowed-values endpoint, paged while ``has_more_rows``. Type-ahead (``block_suggestion``)
-answers from the cache, best matches first; Slack drops an answer after 3 seconds, so a cold
-cache is loaded for at most ``SUGGESTION_WAIT_SECONDS`` and the user is asked to type again.
+reads the cache, best matches first. Slack ignores options that arrive after 3 seconds, so a
+cold cache is loaded for at most ``SUGGESTION_WAIT_SECONDS`` before an empty list is returned;
+the load goes on, and the user's next keystroke finds the values.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class PickListCache:
 
     async def _load(self, module: Module, field: Field) -> list[Option]:
         # The vendor's URL has a ``cm_fields`` segment that later releases drop, so a
-        # flat-format server may answer either form.
+        # flat-format server may serve either form.
         holders = [field.holder, None] if field.holder else [None, CUSTOM_FIELD_HOLDER]
         for holder in holders:
             try:
@@ -102,7 +103,7 @@ class PickListCache:
         return []
 
     async def suggest(self, module: Module, field: Field, query: str, limit: int = 100) -> Matches:
-        """Answer a type-ahead request within Slack's deadline."""
+        """Return the matches for a type-ahead request within Slack's deadline."""
         try:
             options = await asyncio.wait_for(
                 self.options(module, field), timeout=SUGGESTION_WAIT_SECONDS
