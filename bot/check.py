@@ -89,6 +89,9 @@ def _print_module(report, total: int | None, out: TextIO) -> None:
         if spec.options is not None:
             flags.append(f"{len(spec.options)} values")
         print(f"    {spec.path:<32} {spec.label:<24} {', '.join(flags)}", file=out)
+    if not module.record_url:
+        print("  no record_url in the config file: cards will have no link to the web UI",
+              file=out)
     for line in report.overrides:
         print(f"  override: {line}", file=out)
     if not report.overrides:

@@ -209,6 +209,11 @@ class Module:
         )
 
     def link_for(self, record_id: str) -> str | None:
+        """Return the record's web UI address from the ``record_url`` template, if set.
+
+        NOTE: the web UI's record URL is not part of the documented API and differs between
+        builds, so there is no default; without ``record_url`` cards carry no link.
+        """
         if not self.record_url:
             return None
         return self.record_url.replace("{id}", record_id).replace("{module}", self.api_name)
