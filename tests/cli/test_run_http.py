@@ -214,3 +214,18 @@ def test_check_reports_every_module(emulator_url, tmp_path):
     assert "plural API names such as cm_books" in result.stdout
     assert "FAILED: 1 of 3 module(s) need fixing." in result.stdout
     assert "INFO" not in result.stdout + result.stderr
+
+
+def test_socket_mode_without_app_token_explains(emulator_url, tmp_path):
+    env = {**os.environ, "SCP_URL": emulator_url, "SCP_AUTHTOKEN": TOKEN,
+           "SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"}
+    env.pop("SLACK_APP_TOKEN", None)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN is not set" in result.stderr
+    assert "--http" in result.stderr
