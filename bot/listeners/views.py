@@ -68,7 +68,8 @@ def register(app: AsyncApp, services: Services) -> None:
         write = asyncio.ensure_future(submission.write(values))
         done, _ = await asyncio.wait({write}, timeout=SUBMIT_ACK_BUDGET)
         if write not in done:
-            await ack(response_action="update", view=loading_view(submission.title))
+            saving = loading_view(submission.title, activity="Saving…")
+            await ack(response_action="update", view=saving)
             services.background.spawn(submission.finish_late(write), name="form.finish_late")
             return
 

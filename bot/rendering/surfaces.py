@@ -298,9 +298,9 @@ def record_form(
     )
 
 
-def loading_view(title: str) -> dict[str, Any]:
-    """Render a modal showing "Loading…", opened at once while the form is prepared."""
-    return _view("loading.j2", title=title, callback_id=CallbackId.LOADING)
+def loading_view(title: str, *, activity: str = "Loading…") -> dict[str, Any]:
+    """Render a modal that shows ``activity`` while the form is prepared or saved."""
+    return _view("loading.j2", title=title, callback_id=CallbackId.LOADING, activity=activity)
 
 
 # Help and short messages ---------------------------------------------------------------
