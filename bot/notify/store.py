@@ -91,7 +91,12 @@ class Store:
     # Subscriptions ----------------------------------------------------------------------
 
     async def save_subscription(self, subscription: Subscription) -> bool:
-        """Add the subscription or replace the channel's one for the module; True if new."""
+        """Add the subscription or replace the channel's one for the module; True if new.
+
+        When the module had no subscription at all, its poll cursors are dropped, so the
+        next poll starts at the newest record instead of replaying every change made while
+        no channel followed it.
+        """
 
         def work(connection: Connection) -> bool:
             values = {
@@ -108,6 +113,8 @@ class Store:
             ).rowcount
             if changed:
                 return False
+            if not _module_followed(connection, subscription.module):
+                connection.execute(delete(cursors).where(cursors.c.module == subscription.module))
             connection.execute(
                 insert(subscriptions).values(
                     channel_id=subscription.channel_id, module=subscription.module, **values
@@ -283,6 +290,11 @@ class Store:
             .values(owner=None, expires_ms=0)
         )
         await self.run(lambda c: c.execute(statement))
+
+
+def _module_followed(connection: Connection, module: str) -> bool:
+    query = select(subscriptions.c.id).where(subscriptions.c.module == module).limit(1)
+    return connection.execute(query).first() is not None
 
 
 def _subscription(row: RowMapping) -> Subscription:

@@ -13,6 +13,7 @@ from tests.notify.support import (
     message_text,
     parents,
     posts,
+    run_channel_command,
     subscribe,
     the_parent,
     thread_texts,
@@ -58,6 +59,23 @@ async def test_poller_ignores_history_before_subscribing(env: Env) -> None:
     await notifier.join(timeout=5)
 
     assert parents(env.fake) == []
+
+
+async def test_resubscribe_skips_earlier_changes(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier)
+    await notifier.poll_once()
+    await run_channel_command(notifier, env.catalog, "unsubscribe", "books")
+    for number in range(3):
+        await env.add_book(f"While away {number}", other=True)
+
+    await subscribe(env, notifier)
+    await notifier.poll_once()
+    await notifier.join(timeout=5)
+
+    assert parents(env.fake) == []
+    await env.add_book("After", other=True)
+    assert await notifier.poll_once() == 1
 
 
 async def test_webhook_follows_outside_changes(env: Env) -> None:
