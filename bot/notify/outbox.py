@@ -60,10 +60,14 @@ class Outbox:
         return await self._store.run(lambda c: c.execute(statement).rowcount == 1)
 
     async def save_parent(self, row: OutboxRow, ts: str) -> None:
-        """Store a posted parent card's ts in the row (now done) and in the thread."""
+        """Store a posted parent card's ts in the row (now done) and in the thread.
+
+        A row cancelled while it was posted stays cancelled, and its thread gets no parent.
+        """
 
         def work(connection: Connection) -> None:
-            _finish(connection, row.id, ts)
+            if not _finish(connection, row.id, ts):
+                return
             connection.execute(
                 update(threads)
                 .where(threads.c.channel_id == row.channel_id)
@@ -130,11 +134,18 @@ class Outbox:
         await self._store.run(lambda c: c.execute(statement))
 
 
-def _finish(connection: Connection, row_id: int, ts: str | None) -> None:
+def _finish(connection: Connection, row_id: int, ts: str | None) -> bool:
+    """Mark a claimed row done; return False when it is no longer claimed (cancelled)."""
     values: dict[str, object] = {"status": "done", "claimed_by": None, "claimed_until_ms": None}
     if ts is not None:
         values["message_ts"] = ts
-    connection.execute(update(events).where(events.c.id == row_id).values(**values))
+    statement = (
+        update(events)
+        .where(events.c.id == row_id)
+        .where(events.c.status == "posting")
+        .values(**values)
+    )
+    return connection.execute(statement).rowcount == 1
 
 
 def _row(row: RowMapping) -> OutboxRow:

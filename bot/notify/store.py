@@ -175,10 +175,18 @@ class Store:
         The outbox row and the thread's new state commit together, so after a crash either
         both exist (and the row is delivered on start) or neither (and the change is seen
         again). Returns the decision when an outbox row was inserted, None otherwise: no
-        change, or another path or process already claimed the same key.
+        change, another path or process already claimed the same key, or the channel no
+        longer follows the module. A re-read can take seconds, so the subscription is checked
+        again here, under a lock that makes an unsubscribe wait for this transaction.
         """
 
         def work(connection: Connection) -> Decision | None:
+            if not _lock_subscription(connection, channel_id, module):
+                logger.info(
+                    "notify.change.skipped reason=unsubscribed channel=%s module=%s record=%s",
+                    channel_id, module, record_id,
+                )
+                return None
             current = _lock_thread(connection, channel_id, module, record_id)
             decision = decide(current)
             if decision is None:
@@ -290,6 +298,21 @@ class Store:
             .values(owner=None, expires_ms=0)
         )
         await self.run(lambda c: c.execute(statement))
+
+
+def _lock_subscription(connection: Connection, channel_id: str, module: str) -> bool:
+    """Return whether the channel follows the module, locking its row until the commit.
+
+    On PostgreSQL the row is locked FOR SHARE, so an unsubscribe waits and then cancels the
+    outbox row this transaction inserts.
+    """
+    query = (
+        select(subscriptions.c.id)
+        .where(subscriptions.c.channel_id == channel_id)
+        .where(subscriptions.c.module == module)
+        .with_for_update(read=True)
+    )
+    return connection.execute(query).first() is not None
 
 
 def _module_followed(connection: Connection, module: str) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from bot.notify import Notifier
 from bot.notify.models import events
+from bot.notify.outbox import Outbox
 from tests.notify.support import (
     ALICE,
     Env,
@@ -186,3 +187,41 @@ async def test_unsubscribe_cancels_queued_posts(env: Env) -> None:
     assert await stalled.unsubscribe("C0NOTIFY", env.books)
 
     assert [row["status"] for row in await outbox_rows(stalled)] == ["cancelled"]
+
+
+async def test_unsubscribe_during_reread_posts_nothing(env: Env, monkeypatch: Any) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier)
+    record = await env.add_book("Nana", other=True)
+    read = env.scp.get_record
+
+    async def read_while_unsubscribing(module: Any, record_id: str) -> Any:
+        await notifier.unsubscribe("C0NOTIFY", env.books)
+        return await read(module, record_id)
+
+    monkeypatch.setattr(env.scp, "get_record", read_while_unsubscribing)
+    await notifier.handle_change(env.books, record.id)
+    await notifier.join(timeout=5)
+
+    assert posts(env.fake) == []
+    assert await outbox_rows(notifier) == []
+
+
+async def test_cancelled_row_stays_cancelled(env: Env) -> None:
+    stalled = await env.start_notifier(web=unreachable_web_client())
+    await subscribe(env, stalled)
+    record = await env.add_book("Thérèse Raquin")
+    await stalled.record_written(env.books, record, event="created", actor_user_id=ALICE)
+    await wait_for_attempt(stalled)
+    outbox = Outbox(stalled.store)
+    [row] = await outbox.undelivered("C0NOTIFY", limit=10)
+    await set_rows(stalled, [row.id], status="posting")
+
+    await stalled.unsubscribe("C0NOTIFY", env.books)
+    await outbox.save_parent(row, "1700000000.000001")
+    await outbox.finish(row.id)
+
+    assert [row["status"] for row in await outbox_rows(stalled)] == ["cancelled"]
+    thread = await stalled.store.thread("C0NOTIFY", "cm_books", record.id)
+    assert thread is not None
+    assert thread.parent_ts is None
