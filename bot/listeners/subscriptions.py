@@ -5,6 +5,8 @@
     /scp subscriptions
 
 The filter uses the search grammar (``category=Fantasy``) and has at most 500 characters.
+Its text searches need a letter or digit: a filter of commas or invisible characters is
+rejected as a mistake.
 Events are trailing words naming ``created``, ``edited``, ``trashed``, ``restored`` or
 ``deleted``, separated by spaces or commas; without any, all events are followed. Only
 trailing words count as events, so a filter may still contain such a word, as in
@@ -182,3 +184,21 @@ def _check_filter(module: Module, filter_text: str) -> None:
     if spec.sort_field is not None:
         raise _UsageError("A filter selects records and cannot sort them; remove `sort:`, `asc` "
                           "or `desc`.")
+    for criterion in spec.criteria:
+        if criterion.condition == "contains" and not _has_letter_or_digit(criterion.value):
+            raise _UsageError(
+                f"Invalid filter: the text “{_visible(criterion.value or '')}” has no letter or "
+                "digit, so it would select records by punctuation or invisible characters. "
+                "Write words to look for, or a field term such as `category=Fantasy`."
+            )
+
+
+def _has_letter_or_digit(value: object) -> bool:
+    return isinstance(value, str) and any(char.isalnum() for char in value)
+
+
+def _visible(text: str) -> str:
+    """Return ``text`` with each unprintable character, such as a zero-width space, as U+XXXX."""
+    return "".join(
+        char if char == " " or char.isprintable() else f"U+{ord(char):04X}" for char in text
+    )

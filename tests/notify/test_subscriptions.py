@@ -161,3 +161,16 @@ async def test_subscribe_accepts_longest_filter(env: Env) -> None:
 
     subscriptions = await notifier.subscriptions("C0NOTIFY")
     assert subscriptions[0].filter_text == "x" * 500
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [("books ,,,", ",,,"), ("books , , created", ", ,"), ("books \u200b", "U+200B")],
+)
+async def test_subscribe_rejects_filter_without_words(env: Env, args: str, shown: str) -> None:
+    notifier = await env.start_notifier()
+
+    reply = message_text(await run_channel_command(notifier, env.catalog, "subscribe", args))
+
+    assert f"the text “{shown}” has no letter or digit" in reply
+    assert await notifier.subscriptions("C0NOTIFY") == []
