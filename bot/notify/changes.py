@@ -9,7 +9,14 @@ Rules:
   is an older read), so it is dropped. That way one process handles a change once, whether
   the webhook, the poller or the bot's own write reports it. The outbox key covers races
   between processes.
-- An edit that changes none of the tracked fields gives no line.
+- An edit that changes none of the tracked fields gives no line, but a record with a card
+  gets its card refreshed, so "updated by" and "updated at" stay current.
+- A record marked deleted that is read again with a newer ``updated_time`` was not deleted
+  after all (the 404 was wrong): the thread goes on and the card is refreshed.
+- A delete of a record without a card posts a standalone notice when the channel follows
+  deletes and the record matched the filter when last seen. A record never seen counts only
+  when the change reports a delete (the bot's own delete or the webhook's hint), and only
+  for a subscription without a filter.
 - A record shows lines while it matches the filter and the event is subscribed. The change
   that takes it out of the filter gets one last line; then it is silent until it matches again.
 - The parent card is refreshed after every change once the record has a card in the channel,
@@ -49,24 +56,29 @@ def decide(
 ) -> Decision | None:
     if change.record is None:
         return _decide_deleted(subscription, thread, change)
-    if thread.is_deleted:
-        # A late read of a record that is already gone changes nothing.
-        return None
 
     record = change.record
     updated_ms = _updated_ms(record)
     snapshot = snapshot_of(change.module, record)
     if _already_handled(thread, record, updated_ms, snapshot):
+        # This includes a late read of a record that is already gone.
         return None
 
     event = _event_for(thread, record, change)
     changes = changes_between(change.module, thread.snapshot, snapshot) if thread.seen else []
     new_state = replace(
         thread, snapshot=snapshot, updated_ms=updated_ms, is_trashed=record.is_trashed,
-        matches=matches_now,
+        is_deleted=False, matches=matches_now,
     )
     if thread.seen and event == "edited" and not changes:
-        return Decision(new_state)
+        if not thread.announced:
+            return Decision(new_state)
+        # Nothing tracked changed, but the card shows who saved the record and when.
+        refresh = Notification(
+            event=event, show_line=False, actor=_actor(change, record),
+            record=dict(record.raw), when_ms=updated_ms,
+        )
+        return Decision(new_state, refresh, updated_ms)
 
     filter_change = _filter_change(subscription, thread, matches_now)
     show_line = (matches_now and event in subscription.events) or filter_change == "left"
@@ -89,22 +101,35 @@ def decide(
 def _decide_deleted(
     subscription: Subscription, thread: ThreadState, change: ObservedChange
 ) -> Decision | None:
-    if not thread.seen or thread.is_deleted:
+    if thread.is_deleted:
+        return None
+    if not thread.seen and not _said_deleted(change):
+        # A 404 for a record never seen may be an id that never existed.
         return None
 
     new_state = replace(thread, is_deleted=True, matches=False)
-    if not thread.announced:
+    followed = "deleted" in subscription.events
+    if thread.seen:
+        matched = thread.matches
+    else:
+        matched = not subscription.filter_text
+    if not thread.announced and not (followed and matched):
         return Decision(new_state)
 
+    # Without a card, delivery posts the line on its own, naming the record.
     updated_ms = thread.updated_ms or 0
     notification = Notification(
         event="deleted",
-        show_line=thread.matches and "deleted" in subscription.events,
+        show_line=matched and followed,
         actor={"user_id": change.actor_user_id} if change.actor_user_id else {},
         when_ms=int(time.time() * 1000),
         title=(thread.snapshot or {}).get("title"),
     )
     return Decision(new_state, notification, updated_ms)
+
+
+def _said_deleted(change: ObservedChange) -> bool:
+    return change.event == "deleted" or change.hint == "deleted"
 
 
 def _updated_ms(record: Record) -> int:
@@ -118,6 +143,11 @@ def _already_handled(
 ) -> bool:
     if not thread.seen:
         return False
+    if thread.is_deleted:
+        # Only a newer save proves that a record marked deleted still exists.
+        return record.updated_time is None or (
+            thread.updated_ms is not None and record.updated_time <= thread.updated_ms
+        )
     if record.updated_time is None:
         return snapshot == thread.snapshot and record.is_trashed == thread.is_trashed
     return thread.updated_ms is not None and updated_ms <= thread.updated_ms

@@ -244,6 +244,14 @@ class Delivery:
 
     async def _start_thread(self, row: OutboxRow, module: Any) -> None:
         notification = row.notification
+        if notification.record is None and notification.show_line:
+            # A deleted record that never got a card: one standalone line, no thread.
+            ts = await self._call(
+                "chat_postMessage", row.channel_id,
+                **messages.deleted_notice(module, notification, row.record_id),
+            )
+            await self._outbox.finish(row.id, ts)
+            return
         if (
             not notification.show_line or notification.record is None
             or notification.filter_change == "left"

@@ -36,6 +36,20 @@ def deleted_card(module: Module, record_id: str, title: str | None) -> dict[str,
     return notice_message(f"{label} was deleted.")
 
 
+def deleted_notice(module: Module, notification: Notification, record_id: str) -> dict[str, Any]:
+    """Render the standalone line for a deleted record that has no card in the channel."""
+    label = f"{module.display_singular} {record_id}"
+    if notification.title:
+        label += f" “{notification.title}”"
+    return thread_line(
+        "deleted",
+        actor=notification.actor.get("name"),
+        actor_user_id=notification.actor.get("user_id"),
+        when_ms=notification.when_ms,
+        record_label=label,
+    )
+
+
 def line(module: Module, notification: Notification) -> dict[str, Any]:
     """Render the thread line of a notification."""
     event = FILTER_LINE_EVENTS.get(notification.filter_change or "", notification.event)

@@ -45,6 +45,9 @@ DEFAULT_STOP_TIMEOUT_SECONDS = 5.0
 # returned and called ``record_written``. Waiting this long first lets the bot's write claim
 # the change, so the thread names the Slack user and not the API user the bot writes as.
 DEFAULT_WEBHOOK_DELAY_SECONDS = 2.0
+# A 404 on a re-read is read again after this long before the record counts as deleted,
+# because a single 404 can come from a server or proxy hiccup.
+DEFAULT_MISSING_RECHECK_SECONDS = 2.0
 
 
 class Notifier:
@@ -59,6 +62,7 @@ class Notifier:
         pace_seconds: float = 1.0,
         lease_seconds: float = 120.0,
         webhook_delay_seconds: float = DEFAULT_WEBHOOK_DELAY_SECONDS,
+        missing_recheck_seconds: float = DEFAULT_MISSING_RECHECK_SECONDS,
         owner: str | None = None,
     ) -> None:
         self.settings = settings
@@ -77,6 +81,7 @@ class Notifier:
         )
         self._sweep_seconds = max(lease_seconds / 2, 1.0)
         self._webhook_delay_seconds = webhook_delay_seconds
+        self._missing_recheck_seconds = missing_recheck_seconds
         self._record_locks = [asyncio.Lock() for _ in range(RECORD_LOCK_STRIPES)]
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -183,19 +188,33 @@ class Notifier:
     ) -> None:
         """Re-read a record that changed elsewhere and tell subscribed channels what changed.
 
-        A record the server no longer has (404) counts as deleted.
+        A record the server still does not have (404) when read a second time counts as
+        deleted.
         """
         subscriptions = await self._store.module_subscriptions(module.api_name)
         if not subscriptions:
             return
 
-        record: Record | None
+        record = await self._read_record(module, record_id)
+        change = ObservedChange(module, record_id, record, hint=event_hint)
+        await self._observe(change, subscriptions)
+
+    async def _read_record(self, module: Module, record_id: str) -> Record | None:
+        """Read the record; return None only when two reads a short delay apart get a 404."""
+        try:
+            return await self._scp.get_record(module, record_id)
+        except RecordNotFound:
+            pass
+        await asyncio.sleep(self._missing_recheck_seconds)
         try:
             record = await self._scp.get_record(module, record_id)
         except RecordNotFound:
-            record = None
-        change = ObservedChange(module, record_id, record, hint=event_hint)
-        await self._observe(change, subscriptions)
+            return None
+        logger.warning(
+            "notify.change.not_found_once module=%s record=%s: a second read found it",
+            module.api_name, record_id,
+        )
+        return record
 
     def submit_change(self, module: Module, record_id: str, *, event_hint: str | None) -> None:
         """Run ``handle_change`` in the background, so the webhook responds before it finishes."""

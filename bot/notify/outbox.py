@@ -83,8 +83,9 @@ class Outbox:
         statement = update(events).where(events.c.id == row_id).values(message_ts=ts)
         await self._store.run(lambda c: c.execute(statement))
 
-    async def finish(self, row_id: int) -> None:
-        await self._store.run(lambda c: _finish(c, row_id, None))
+    async def finish(self, row_id: int, ts: str | None = None) -> None:
+        """Mark a claimed row done, with the ts of a message it posted outside any thread."""
+        await self._store.run(lambda c: _finish(c, row_id, ts))
 
     async def retry_later(
         self, row_id: int, owner: str, next_attempt_ms: int, error: str

@@ -31,6 +31,7 @@ ALICE = "U0ALICE"
 TEST_PACE_SECONDS = 0.01
 # Long enough for a test's own write to reach record_written before the webhook re-reads.
 TEST_WEBHOOK_DELAY_SECONDS = 0.2
+TEST_MISSING_RECHECK_SECONDS = 0.05
 
 
 class OtherUserTransport(httpx.AsyncHTTPTransport):
@@ -79,6 +80,7 @@ class Env:
         """Start a notifier on the test's database; it is stopped at the end of the test."""
         options.setdefault("pace_seconds", TEST_PACE_SECONDS)
         options.setdefault("webhook_delay_seconds", TEST_WEBHOOK_DELAY_SECONDS)
+        options.setdefault("missing_recheck_seconds", TEST_MISSING_RECHECK_SECONDS)
         settings = settings or make_settings(database_url or self.database_url)
         notifier = Notifier(
             settings, self.scp, self.catalog, web or self.web, BackgroundTasks(), **options

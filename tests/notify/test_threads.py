@@ -140,3 +140,19 @@ async def test_unsubscribed_channel_hears_nothing(env: Env) -> None:
     await write_and_wait(notifier, env, record, "created")
 
     assert env.fake.calls == []
+
+
+async def test_save_without_changes_refreshes_card(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier)
+    record = await env.add_book("Same", other=True)
+    await notifier.poll_once()
+    await notifier.join(timeout=5)
+
+    await env.edit_book(record.id, title="Same")
+    await notifier.poll_once()
+    await notifier.join(timeout=5)
+
+    parent = the_parent(env.fake)
+    await assert_card_is_current(env, parent, record.id)
+    assert thread_texts(env.fake, parent["ts"]) == []
