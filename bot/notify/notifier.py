@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -48,6 +49,16 @@ DEFAULT_WEBHOOK_DELAY_SECONDS = 2.0
 # A 404 on a re-read is read again after this long before the record counts as deleted,
 # because a single 404 can come from a server or proxy hiccup.
 DEFAULT_MISSING_RECHECK_SECONDS = 2.0
+
+
+@dataclass
+class _PendingRead:
+    """A webhook re-read of one record that is waiting or running."""
+
+    hint: str | None
+    reading: bool = False
+    # Set when a webhook arrives during the read, which may have missed that change.
+    again: bool = False
 
 
 class Notifier:
@@ -86,6 +97,7 @@ class Notifier:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._specs: dict[tuple[str, str], SearchSpec | None] = {}
+        self._pending_reads: dict[tuple[str, str], _PendingRead] = {}
         self._started = False
         self._stopped = False
 
@@ -217,7 +229,19 @@ class Notifier:
         return record
 
     def submit_change(self, module: Module, record_id: str, *, event_hint: str | None) -> None:
-        """Run ``handle_change`` in the background, so the webhook responds before it finishes."""
+        """Run ``handle_change`` in the background, so the webhook responds before it finishes.
+
+        Webhooks for a record whose re-read is still waiting join that re-read. Webhooks that
+        arrive while it reads cause one more re-read after it, instead of one each.
+        """
+        key = (module.api_name, record_id)
+        pending = self._pending_reads.get(key)
+        if pending is not None:
+            pending.hint = event_hint or pending.hint
+            pending.again = pending.again or pending.reading
+            return
+        pending = _PendingRead(event_hint)
+        self._pending_reads[key] = pending
 
         async def report(error: BaseException) -> None:
             logger.error(
@@ -226,8 +250,17 @@ class Notifier:
             )
 
         async def handle_later() -> None:
-            await asyncio.sleep(self._webhook_delay_seconds)
-            await self.handle_change(module, record_id, event_hint=event_hint)
+            try:
+                await asyncio.sleep(self._webhook_delay_seconds)
+                while True:
+                    pending.reading = True
+                    pending.again = False
+                    await self.handle_change(module, record_id, event_hint=pending.hint)
+                    if not pending.again:
+                        return
+            finally:
+                if self._pending_reads.get(key) is pending:
+                    del self._pending_reads[key]
 
         self._track(self._background.spawn(
             handle_later(), on_error=report, name=f"notify-change-{module.api_name}-{record_id}"
@@ -259,7 +292,8 @@ class Notifier:
                     return decide(subscription, thread, change, matches)
 
                 decision = await self._store.apply_change(
-                    subscription.channel_id, module.api_name, change.record_id, decide_for
+                    subscription.channel_id, module.api_name, change.record_id, decide_for,
+                    create=change.record is not None,
                 )
                 if decision is not None and decision.notification is not None:
                     logger.info(

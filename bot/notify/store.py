@@ -168,7 +168,7 @@ class Store:
 
     async def apply_change(
         self, channel_id: str, module: str, record_id: str,
-        decide: Callable[[ThreadState], Decision | None],
+        decide: Callable[[ThreadState], Decision | None], *, create: bool = True,
     ) -> Decision | None:
         """Lock the channel's thread row, let ``decide`` work out the change, and save it.
 
@@ -178,6 +178,9 @@ class Store:
         change, another path or process already claimed the same key, or the channel no
         longer follows the module. A re-read can take seconds, so the subscription is checked
         again here, under a lock that makes an unsubscribe wait for this transaction.
+
+        With ``create`` False (a record found missing) a missing thread row stays missing, so
+        webhooks for ids that never existed leave no rows behind.
         """
 
         def work(connection: Connection) -> Decision | None:
@@ -187,7 +190,7 @@ class Store:
                     channel_id, module, record_id,
                 )
                 return None
-            current = _lock_thread(connection, channel_id, module, record_id)
+            current = _lock_thread(connection, channel_id, module, record_id, create=create)
             decision = decide(current)
             if decision is None:
                 return None
@@ -342,21 +345,27 @@ def _thread_query(channel_id: str, module: str, record_id: str) -> Any:
 
 
 def _lock_thread(
-    connection: Connection, channel_id: str, module: str, record_id: str
+    connection: Connection, channel_id: str, module: str, record_id: str, *, create: bool
 ) -> ThreadState:
-    """Return the thread row, created empty if missing, locked until the transaction ends.
+    """Return the thread row, locked until the transaction ends.
+
+    A missing row is inserted empty when ``create`` is True. Otherwise an empty state is
+    returned, and saving it changes nothing because ``_save_thread`` only updates rows.
 
     PostgreSQL locks the row with FOR UPDATE, so a second process handling the same record
     waits here and then reads this transaction's result. SQLite ignores FOR UPDATE; its
     IMMEDIATE transactions already run one at a time.
     """
-    insert_ignoring_conflicts(connection, threads, {
-        "channel_id": channel_id, "module": module, "record_id": record_id,
-        "is_trashed": False, "is_deleted": False, "matches": False, "announced": False,
-    })
+    if create:
+        insert_ignoring_conflicts(connection, threads, {
+            "channel_id": channel_id, "module": module, "record_id": record_id,
+            "is_trashed": False, "is_deleted": False, "matches": False, "announced": False,
+        })
     row = connection.execute(
         _thread_query(channel_id, module, record_id).with_for_update()
-    ).mappings().one()
+    ).mappings().first()
+    if row is None:
+        return ThreadState(channel_id=channel_id, module=module, record_id=record_id)
     return _thread_state(row)
 
 

@@ -1,8 +1,11 @@
-"""Deletes seen by the webhook: a 404 that is not one, and records deleted without a card."""
+"""Webhook re-reads: a 404 that is not one, records deleted without a card, and floods."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from bot.notify import Notifier
+from bot.notify.models import threads
 from tests.notify.support import (
     Env,
     assert_card_is_current,
@@ -16,7 +19,7 @@ from tests.notify.support import (
 
 
 def fail_reads(env: Env, record_id: str, count: int) -> None:
-    """Make the next ``count`` reads of the record answer 404."""
+    """Make the next ``count`` reads of the record fail with 404."""
     env.emulator_app.state.emulator.add_fault(
         status=404, count=count, path_contains=f"/cm_books/{record_id}", method="GET"
     )
@@ -124,3 +127,35 @@ async def test_own_delete_without_card_posts_notice(env: Env) -> None:
 
     assert len(parents(env.fake)) == 1
     assert "by <@U0ALICE>" in message_text(parents(env.fake)[0])
+
+
+async def test_unknown_id_leaves_no_thread_row(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier)
+
+    for record_id in ("900001", "900002"):
+        await notifier.handle_change(env.books, record_id)
+    await notifier.join(timeout=5)
+
+    count = select(func.count()).select_from(threads)
+    assert await notifier.store.run(lambda c: c.execute(count).scalar()) == 0
+    assert posts(env.fake) == []
+
+
+async def test_webhook_burst_reads_record_once(env: Env) -> None:
+    notifier = await env.start_notifier()
+    await subscribe(env, notifier)
+    record = await env.add_book("Flood", other=True)
+    emulator = env.emulator_app.state.emulator
+    emulator.clear_requests()
+
+    for _ in range(20):
+        notifier.submit_change(env.books, record.id, event_hint="edited")
+    await notifier.join(timeout=5)
+
+    reads = [
+        entry for entry in emulator.request_log()
+        if entry["method"] == "GET" and entry["path"].endswith(f"/cm_books/{record.id}")
+    ]
+    assert len(reads) == 1
+    assert len(parents(env.fake)) == 1
