@@ -147,7 +147,23 @@ def _list_item(services: Services, subscription: Subscription) -> dict[str, Any]
         "filter_text": subscription.filter_text,
         "events": list(subscription.events),
         "created_by_mention": f"<@{creator}>" if SLACK_USER_ID_PATTERN.fullmatch(creator) else "",
+        "paused_note": _paused_note(subscription, module.short_name if module else None),
     }
+
+
+def _paused_note(subscription: Subscription, short_name: str | None) -> str:
+    """Return why the subscription is paused and how to resume it, or "" while it is active."""
+    if not subscription.paused_error:
+        return ""
+    again = f"`/scp subscribe {short_name or subscription.module}` again"
+    if subscription.paused_error in ("is_archived", "channel_is_archived"):
+        return f"paused: this channel is archived. Unarchive it, then run {again}."
+    if subscription.paused_error in ("channel_not_found", "not_in_channel"):
+        return (
+            "paused: the bot is not in this channel. Invite it with `/invite @` and the bot's "
+            f"name, then run {again}."
+        )
+    return f"paused after the Slack error {subscription.paused_error}. Fix it, then run {again}."
 
 
 def split_filter_and_events(text: str) -> tuple[str, tuple[str, ...]]:

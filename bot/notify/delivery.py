@@ -41,6 +41,11 @@ CLAIMED_ELSEWHERE_RECHECK_SECONDS = 0.5
 TRANSIENT_SLACK_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+# Errors that mean the bot cannot post to the channel until someone acts: the subscription
+# is paused, so later changes do not fail the same way.
+CHANNEL_CLOSED_ERRORS = frozenset(
+    {"channel_not_found", "not_in_channel", "is_archived", "channel_is_archived"}
+)
 # chat.update errors that mean the parent message is gone; the next event posts a new card.
 PARENT_GONE_ERRORS = frozenset({"message_not_found", "cant_update_message"})
 
@@ -206,6 +211,12 @@ class Delivery:
                 row.channel_id, row.module, row.record_id, row.event, code,
             )
             await self._outbox.fail(row.id, code)
+            if code in CHANNEL_CLOSED_ERRORS:
+                logger.warning(
+                    "notify.subscription.paused channel=%s module=%s error=%s",
+                    row.channel_id, row.module, code,
+                )
+                await self._store.pause_subscription(row.channel_id, row.module, code)
         except BlockKitError as error:
             # A message that breaks Slack's limits would break them again on every retry.
             logger.exception(

@@ -39,6 +39,9 @@ subscriptions = Table(
     Column("events", String(200), nullable=False),
     Column("created_by", String(32), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The Slack error that paused the subscription (the bot was removed from the channel, or
+    # it was archived); NULL while it is active. Subscribing again clears it.
+    Column("paused_error", String(64), nullable=True),
     UniqueConstraint("channel_id", "module", name="uq_notify_subscriptions_channel_module"),
 )
 

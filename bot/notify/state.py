@@ -22,6 +22,8 @@ class Subscription:
     events: tuple[str, ...]
     created_by: str
     created_at: datetime | None = None
+    # The Slack error that stopped posts to the channel; None while it is active.
+    paused_error: str | None = None
 
 
 def encode_events(events: tuple[str, ...]) -> str:

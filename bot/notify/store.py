@@ -104,6 +104,7 @@ class Store:
                 "events": encode_events(subscription.events),
                 "created_by": subscription.created_by,
                 "team_id": subscription.team_id,
+                "paused_error": None,
             }
             changed = connection.execute(
                 update(subscriptions)
@@ -144,6 +145,26 @@ class Store:
 
         return await self.run(work)
 
+    async def pause_subscription(self, channel_id: str, module: str, error: str) -> None:
+        """Stop queuing posts for the subscription and cancel its undelivered ones."""
+
+        def work(connection: Connection) -> None:
+            connection.execute(
+                update(subscriptions)
+                .where(subscriptions.c.channel_id == channel_id)
+                .where(subscriptions.c.module == module)
+                .values(paused_error=error)
+            )
+            connection.execute(
+                update(events)
+                .where(events.c.channel_id == channel_id)
+                .where(events.c.module == module)
+                .where(events.c.status.in_(("pending", "posting")))
+                .values(status="cancelled", claimed_by=None, error=error)
+            )
+
+        await self.run(work)
+
     async def channel_subscriptions(self, channel_id: str) -> list[Subscription]:
         query = (
             select(subscriptions)
@@ -153,9 +174,11 @@ class Store:
         return await self.run(lambda c: [_subscription(r) for r in c.execute(query).mappings()])
 
     async def module_subscriptions(self, module: str) -> list[Subscription]:
+        """Return the module's active subscriptions; paused ones get no posts."""
         query = (
             select(subscriptions)
             .where(subscriptions.c.module == module)
+            .where(subscriptions.c.paused_error.is_(None))
             .order_by(subscriptions.c.id)
         )
         return await self.run(lambda c: [_subscription(r) for r in c.execute(query).mappings()])
@@ -304,7 +327,7 @@ class Store:
 
 
 def _lock_subscription(connection: Connection, channel_id: str, module: str) -> bool:
-    """Return whether the channel follows the module, locking its row until the commit.
+    """Return whether the channel follows the module unpaused, locking its row until commit.
 
     On PostgreSQL the row is locked FOR SHARE, so an unsubscribe waits and then cancels the
     outbox row this transaction inserts.
@@ -313,6 +336,7 @@ def _lock_subscription(connection: Connection, channel_id: str, module: str) -> 
         select(subscriptions.c.id)
         .where(subscriptions.c.channel_id == channel_id)
         .where(subscriptions.c.module == module)
+        .where(subscriptions.c.paused_error.is_(None))
         .with_for_update(read=True)
     )
     return connection.execute(query).first() is not None
@@ -332,6 +356,7 @@ def _subscription(row: RowMapping) -> Subscription:
         events=decode_events(row["events"]),
         created_by=row["created_by"],
         created_at=row["created_at"],
+        paused_error=row["paused_error"],
     )
 
 

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from sqlalchemy import select
 
 from bot.listeners.subscriptions import UnknownEventError, split_filter_and_events
-from tests.notify.support import ALICE, Env, message_text, run_channel_command, subscribe
+from bot.notify import EVENTS, Subscription
+from bot.notify.models import events
+from tests.notify.support import (
+    ALICE,
+    CHANNEL,
+    Env,
+    message_text,
+    parents,
+    run_channel_command,
+    subscribe,
+)
 
 
 async def test_subscribe_list_unsubscribe(env: Env) -> None:
@@ -174,3 +190,54 @@ async def test_subscribe_rejects_filter_without_words(env: Env, args: str, shown
 
     assert f"the text “{shown}” has no letter or digit" in reply
     assert await notifier.subscriptions("C0NOTIFY") == []
+
+
+class ClosedChannelClient(AsyncWebClient):
+    """A Web API client whose posts to ``closed`` fail with ``error``, as Slack's do."""
+
+    def __init__(self, closed: str, error: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.closed = closed
+        self.error = error
+
+    async def chat_postMessage(self, **kwargs: Any) -> Any:  # noqa: N802
+        if kwargs.get("channel") == self.closed:
+            response = AsyncSlackResponse(
+                client=self, http_verb="POST", api_url="chat.postMessage", req_args={},
+                data={"ok": False, "error": self.error}, headers={}, status_code=200,
+            )
+            raise SlackApiError(self.error, response)
+        return await super().chat_postMessage(**kwargs)
+
+
+async def test_closed_channel_pauses_subscription(env: Env) -> None:
+    web = ClosedChannelClient(
+        CHANNEL, "not_in_channel", token="xoxb-test", base_url=env.fake.api_url
+    )
+    notifier = await env.start_notifier(web=web)
+    await subscribe(env, notifier)
+    other = Subscription(
+        team_id="T0001", channel_id="C0OTHER", module="cm_books", filter_text="",
+        events=EVENTS, created_by=ALICE,
+    )
+    await notifier.subscribe(other, env.books)
+    await notifier.join(timeout=5)
+
+    for title in ("First", "Second"):
+        record = await env.add_book(title, other=True)
+        await notifier.handle_change(env.books, record.id)
+        await notifier.join(timeout=5)
+
+    query = select(events.c.status).where(events.c.channel_id == CHANNEL)
+    statuses = await notifier.store.run(lambda c: list(c.execute(query).scalars()))
+    assert statuses == ["failed"]
+    assert len(parents(env.fake, "C0OTHER")) == 2
+    [paused] = await notifier.subscriptions(CHANNEL)
+    assert paused.paused_error == "not_in_channel"
+    listing = message_text(await run_channel_command(notifier, env.catalog, "subscriptions"))
+    assert "paused: the bot is not in this channel" in listing
+    assert "`/scp subscribe books` again" in listing
+
+    await subscribe(env, notifier)
+    [resumed] = await notifier.subscriptions(CHANNEL)
+    assert resumed.paused_error is None
