@@ -87,7 +87,9 @@ async def run_shell_async(
                 "slack_api_url": fake.api_url,
                 "slack_signing_secret": SecretStr(signing_secret),
                 "slack_bot_token": SecretStr(SHELL_BOT_TOKEN),
-                "database_url": settings.database_url or temporary_database(stack),
+                # The shell's Slack is always a fake, so its subscriptions and threads must
+                # not land in a real state database named by DATABASE_URL.
+                "database_url": temporary_database(stack),
             })
             built = await app_builder(settings)
         except Exception as error:
