@@ -5,10 +5,13 @@ record, the change and whether the record now matches the channel's filter, and 
 thread's new state with the notification to queue, if any.
 
 Rules:
-- A change with an ``updated_time`` not newer than the stored one was already handled (or
-  is an older read), so it is dropped. That way one process handles a change once, whether
-  the webhook, the poller or the bot's own write reports it. The outbox key covers races
-  between processes.
+- A change with an ``updated_time`` older than the stored one is an older read, and one with
+  the same ``updated_time`` and the same values was already handled, so both are dropped.
+  That way one process handles a change once, whether the webhook, the poller or the bot's
+  own write reports it. The outbox key covers races between processes.
+- A change with the same ``updated_time`` but other values is a second save within that
+  millisecond, or an older read of the first one. Only a read made under the record's lock
+  distinguishes them, so ``decide`` raises ``UnorderedChange`` for any other read.
 - An edit that changes none of the tracked fields gives no line, but a record with a card
   gets its card refreshed, so "updated by" and "updated at" stay current.
 - A record marked deleted that is read again with a newer ``updated_time`` was not deleted
@@ -28,7 +31,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from bot.notify.diff import changes_between, snapshot_of
+from bot.notify.diff import changes_between, snapshot_of, version_of
 from bot.notify.state import Notification, Subscription, ThreadState
 from bot.notify.store import Decision
 from bot.scp import Module, Record
@@ -49,6 +52,18 @@ class ObservedChange:
     # The webhook's "event" field: used only for a record the channel has not seen before.
     hint: str | None = None
     actor_user_id: str | None = None
+    # True when the record was read while this process held the record's lock, so no
+    # newer state of it can have been handled before this one.
+    read_under_lock: bool = False
+
+
+class UnorderedChange(Exception):
+    """A read with the stored ``updated_time`` but other values, not made under the lock.
+
+    Two saves within one millisecond share an ``updated_time``, so such a read may be the
+    second save or a late copy of the first. The caller reads the record again under the
+    lock and decides with that read.
+    """
 
 
 def decide(
@@ -63,7 +78,10 @@ def decide(
     if _already_handled(thread, record, updated_ms, snapshot):
         # This includes a late read of a record that is already gone.
         return None
+    if _same_millisecond(thread, record) and not change.read_under_lock:
+        raise UnorderedChange(f"record {change.record_id} at {updated_ms}")
 
+    version = version_of(snapshot, record.is_trashed)
     event = _event_for(thread, record, change)
     changes = changes_between(change.module, thread.snapshot, snapshot) if thread.seen else []
     new_state = replace(
@@ -78,7 +96,7 @@ def decide(
             event=event, show_line=False, actor=_actor(change, record),
             record=dict(record.raw), when_ms=updated_ms,
         )
-        return Decision(new_state, refresh, updated_ms)
+        return Decision(new_state, refresh, updated_ms, version)
 
     filter_change = _filter_change(subscription, thread, matches_now)
     show_line = (matches_now and event in subscription.events) or filter_change == "left"
@@ -95,7 +113,7 @@ def decide(
         filter_change=filter_change,
         when_ms=updated_ms,
     )
-    return Decision(new_state, notification, updated_ms)
+    return Decision(new_state, notification, updated_ms, version)
 
 
 def _decide_deleted(
@@ -148,9 +166,16 @@ def _already_handled(
         return record.updated_time is None or (
             thread.updated_ms is not None and record.updated_time <= thread.updated_ms
         )
-    if record.updated_time is None:
+    if record.updated_time is None or updated_ms == thread.updated_ms:
         return snapshot == thread.snapshot and record.is_trashed == thread.is_trashed
-    return thread.updated_ms is not None and updated_ms <= thread.updated_ms
+    return thread.updated_ms is not None and updated_ms < thread.updated_ms
+
+
+def _same_millisecond(thread: ThreadState, record: Record) -> bool:
+    return (
+        thread.seen and not thread.is_deleted and record.updated_time is not None
+        and record.updated_time == thread.updated_ms
+    )
 
 
 def _event_for(thread: ThreadState, record: Record, change: ObservedChange) -> str:

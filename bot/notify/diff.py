@@ -8,6 +8,8 @@ equal snapshots whatever record format the server used.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +30,16 @@ def tracked_fields(module: Module) -> list[Field]:
 def snapshot_of(module: Module, record: Record) -> dict[str, Any]:
     fields = tracked_fields(module)
     return {field.name: normalize(field, record.value(field.name)) for field in fields}
+
+
+def version_of(snapshot: Mapping[str, Any], is_trashed: bool) -> str:
+    """Return a short hash of a record's visible state, equal for equal snapshots.
+
+    Two saves within one millisecond share an ``updated_time``, so this hash keeps them
+    apart in the outbox key and in the poller's cursor.
+    """
+    state = json.dumps([snapshot, is_trashed], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
 def normalize(field: Field, value: Any) -> Any:

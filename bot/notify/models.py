@@ -72,8 +72,9 @@ threads = Table(
 )
 
 # The poller's position in each list of a module: ``scope`` is "records" or "trash".
-# ``seen_ids`` is a JSON list of the record ids already handled at ``updated_ms``, because
-# several records can share one millisecond and the next read starts at that millisecond.
+# ``seen_ids`` is a JSON object of the records already handled at ``updated_ms``: record id ->
+# version (``bot.notify.diff.version_of``). Several records, or two saves of one record, can
+# share one millisecond, and the next read starts at that millisecond.
 cursors = Table(
     "notify_cursors",
     metadata,

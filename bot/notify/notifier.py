@@ -7,9 +7,13 @@ A change worth a notification becomes an outbox row in the same transaction that
 record's new state, and the channel's worker posts it (``bot.notify.delivery``).
 
 Exactly once: a change claims its notification by inserting a row under a unique key
-(channel, module, record, updated_time, event) before anything is posted. A second path or
-process that reports the same change finds the key taken. A row survives a restart until it is
-posted, and the ts of its message is stored right after the post, so it is never posted twice.
+(channel, module, record, updated_time, event, version of the values) before anything is
+posted. A second path or process that reports the same change finds the key taken. A row
+survives a restart until it is posted, and the ts of its message is stored right after the
+post, so it is never posted twice.
+NOTE: two processes that read different saves of one millisecond can store them in either
+order, so the older save may win. Within one process, the second read under the record's
+lock keeps them in order.
 NOTE: a crash after Slack accepted a post but before its ts is stored posts that one message
 again on restart; Slack's chat.postMessage has no idempotency key that could prevent it.
 """
@@ -21,14 +25,15 @@ import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.background import BackgroundTasks
-from bot.notify.changes import ObservedChange, decide
+from bot.notify.changes import ObservedChange, UnorderedChange, decide
 from bot.notify.delivery import Delivery, DeliverySettings
+from bot.notify.diff import snapshot_of, version_of
 from bot.notify.poller import Poller
 from bot.notify.state import Subscription, ThreadState
 from bot.notify.store import Decision, Store
@@ -282,27 +287,66 @@ class Notifier:
             return
 
         async with self._record_lock(module.api_name, change.record_id):
-            for subscription in subscriptions:
-                matches = self._matches(subscription, module, change.record)
+            try:
+                await self._apply(change, subscriptions)
+            except UnorderedChange:
+                fresh = await self._read_again(change)
+                if fresh is not None:
+                    await self._apply(fresh, subscriptions)
 
-                def decide_for(
-                    thread: ThreadState, subscription: Subscription = subscription,
-                    matches: bool = matches,
-                ) -> Decision | None:
-                    return decide(subscription, thread, change, matches)
+    async def _read_again(self, change: ObservedChange) -> ObservedChange | None:
+        """Read the record again under its lock; None when it is gone by now.
 
-                decision = await self._store.apply_change(
-                    subscription.channel_id, module.api_name, change.record_id, decide_for,
-                    create=change.record is not None,
+        A read that finds the values of ``change`` confirms it, so the change keeps its
+        event and actor. Other values are a later save by someone else.
+        """
+        module = change.module
+        try:
+            record = await self._scp.get_record(module, change.record_id)
+        except RecordNotFound:
+            # A delete reaches the threads through the bot's own delete or the webhook.
+            logger.info(
+                "notify.change.skipped reason=not_found_on_second_read module=%s record=%s",
+                module.api_name, change.record_id,
+            )
+            return None
+
+        logger.info(
+            "notify.change.read_again module=%s record=%s updated_ms=%s",
+            module.api_name, change.record_id, record.updated_time,
+        )
+        assert change.record is not None
+        if (
+            record.updated_time == change.record.updated_time
+            and _version(module, record) == _version(module, change.record)
+        ):
+            return replace(change, read_under_lock=True)
+        return ObservedChange(module, change.record_id, record, read_under_lock=True)
+
+    async def _apply(self, change: ObservedChange, subscriptions: list[Subscription]) -> None:
+        """Decide and store the change for each subscription; the caller holds the lock."""
+        module = change.module
+        for subscription in subscriptions:
+            matches = self._matches(subscription, module, change.record)
+
+            def decide_for(
+                thread: ThreadState, subscription: Subscription = subscription,
+                matches: bool = matches,
+            ) -> Decision | None:
+                return decide(subscription, thread, change, matches)
+
+            decision = await self._store.apply_change(
+                subscription.channel_id, module.api_name, change.record_id, decide_for,
+                create=change.record is not None,
+            )
+            if decision is not None and decision.notification is not None:
+                logger.info(
+                    "notify.event.queued channel=%s module=%s record=%s event=%s "
+                    "updated_ms=%d",
+                    subscription.channel_id, module.api_name, change.record_id,
+                    decision.notification.event, decision.updated_ms,
                 )
-                if decision is not None and decision.notification is not None:
-                    logger.info(
-                        "notify.event.queued channel=%s module=%s record=%s event=%s "
-                        "updated_ms=%d",
-                        subscription.channel_id, module.api_name, change.record_id,
-                        decision.notification.event, decision.updated_ms,
-                    )
-                    self._delivery.wake(subscription.channel_id)
+                self._delivery.wake(subscription.channel_id)
 
     def _record_lock(self, module: str, record_id: str) -> asyncio.Lock:
         return self._record_locks[hash((module, record_id)) % RECORD_LOCK_STRIPES]
@@ -364,6 +408,10 @@ class Notifier:
 
     async def subscriptions(self, channel_id: str) -> list[Subscription]:
         return await self._store.channel_subscriptions(channel_id)
+
+
+def _version(module: Module, record: Record) -> str:
+    return version_of(snapshot_of(module, record), record.is_trashed)
 
 
 def create_notifier(

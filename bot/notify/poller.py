@@ -1,10 +1,12 @@
 """The poller: reads each followed module's records changed since a stored cursor.
 
 Each module has two lists, its records and its trash, and a cursor for each: the last
-``updated_time`` handled and the ids already handled at that millisecond. A read requests
-``updated_time`` greater than cursor - 1 (that is, at or after the cursor), sorted ascending,
-and skips the ids already handled, so records that share a millisecond are neither missed nor
-handled twice. The cursor is saved after every page.
+``updated_time`` handled and, for each record handled at that millisecond, the version of it
+that was handled (``bot.notify.diff.version_of``). A read requests ``updated_time`` greater
+than cursor - 1 (that is, at or after the cursor), sorted ascending, and skips the versions
+already handled. So records that share a millisecond are neither missed nor handled twice, and
+a second save of one record within that millisecond is still handled. The cursor is saved
+after every page.
 
 NOTE: the poller cannot see a permanent delete: a deleted record is simply absent from both
 lists. Deletes reach the threads through the webhook (a 404 on re-read) and the bot's own
@@ -21,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.notify.diff import snapshot_of, version_of
 from bot.notify.models import POLL_LOCK
 from bot.notify.store import Store
 from bot.scp import Criterion, ListQuery, Module, Record, ScpClient, ScpError
@@ -39,22 +42,22 @@ RecordHandler = Callable[[Module, Record], Awaitable[None]]
 @dataclass
 class _Cursor:
     updated_ms: int
-    seen_ids: list[str] = field(default_factory=list)
+    # Record id -> version of each record handled at ``updated_ms``.
+    seen: dict[str, str] = field(default_factory=dict)
 
-    def is_new(self, record: Record) -> bool:
+    def is_new(self, record: Record, version: str) -> bool:
         if record.updated_time is None:
             return False
         if record.updated_time == self.updated_ms:
-            return record.id not in self.seen_ids
+            return self.seen.get(record.id) != version
         return record.updated_time > self.updated_ms
 
-    def advance(self, record: Record) -> None:
+    def advance(self, record: Record, version: str) -> None:
         assert record.updated_time is not None
         if record.updated_time > self.updated_ms:
             self.updated_ms = record.updated_time
-            self.seen_ids = [record.id]
-        else:
-            self.seen_ids.append(record.id)
+            self.seen = {}
+        self.seen[record.id] = version
 
 
 class Poller:
@@ -103,7 +106,7 @@ class Poller:
                 continue
             start = await self._newest(module, scope)
             await self._store.save_cursor(
-                module.api_name, scope, start.updated_ms, start.seen_ids, only_if_missing=True
+                module.api_name, scope, start.updated_ms, start.seen, only_if_missing=True
             )
 
     async def _newest(self, module: Module, scope: str) -> _Cursor:
@@ -115,7 +118,7 @@ class Poller:
         newest = next((r for r in page.records if r.updated_time is not None), None)
         if newest is None or newest.updated_time is None:
             return _Cursor(0)
-        return _Cursor(newest.updated_time, [newest.id])
+        return _Cursor(newest.updated_time, {newest.id: _version(module, newest)})
 
     async def _poll_list(self, module: Module, scope: str) -> int:
         try:
@@ -139,13 +142,12 @@ class Poller:
             page = await self._scp.list_records(module, _changes_query(cursor, scope, start_index))
             before = cursor.updated_ms
             for record in page.records:
-                if cursor.is_new(record):
+                version = _version(module, record)
+                if cursor.is_new(record, version):
                     await self._handle_record(module, record)
-                    cursor.advance(record)
+                    cursor.advance(record, version)
                     handled += 1
-            await self._store.save_cursor(
-                module.api_name, scope, cursor.updated_ms, cursor.seen_ids
-            )
+            await self._store.save_cursor(module.api_name, scope, cursor.updated_ms, cursor.seen)
 
             if not page.has_more_rows or not page.records:
                 break
@@ -159,6 +161,10 @@ class Poller:
                 module.api_name, scope, handled, cursor.updated_ms,
             )
         return handled
+
+
+def _version(module: Module, record: Record) -> str:
+    return version_of(snapshot_of(module, record), record.is_trashed)
 
 
 def _changes_query(cursor: _Cursor, scope: str, start_index: int) -> ListQuery:

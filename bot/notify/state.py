@@ -102,6 +102,11 @@ class OutboxRow:
     notification: Notification
 
 
-def dedup_key(channel_id: str, module: str, record_id: str, updated_ms: int, event: str) -> str:
-    """Build the outbox key that makes one change produce at most one row per channel."""
-    return f"{channel_id}|{module}|{record_id}|{updated_ms}|{event}"
+def dedup_key(
+    channel_id: str, module: str, record_id: str, updated_ms: int, event: str, version: str
+) -> str:
+    """Build the outbox key that makes one change produce at most one row per channel.
+
+    ``version`` (see ``bot.notify.diff.version_of``) keeps two saves of one millisecond apart.
+    """
+    return f"{channel_id}|{module}|{record_id}|{updated_ms}|{event}|{version}"

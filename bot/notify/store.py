@@ -41,8 +41,10 @@ class Decision:
 
     thread: ThreadState
     notification: Notification | None = None
-    # The record's updated_time that goes into the outbox key of the notification.
+    # The record's updated_time and version (``bot.notify.diff.version_of``) that go into
+    # the outbox key of the notification.
     updated_ms: int = 0
+    version: str = ""
 
 
 def insert_ignoring_conflicts(connection: Connection, table: Any, values: dict[str, Any]) -> bool:
@@ -222,7 +224,7 @@ class Store:
             if decision.notification is not None:
                 key = dedup_key(
                     channel_id, module, record_id, decision.updated_ms,
-                    decision.notification.event,
+                    decision.notification.event, decision.version,
                 )
                 inserted = insert_ignoring_conflicts(connection, events, {
                     "dedup_key": key, "channel_id": channel_id, "module": module,
@@ -259,24 +261,34 @@ class Store:
 
     # Poll cursors -----------------------------------------------------------------------
 
-    async def cursor(self, module: str, scope: str) -> tuple[int, list[str]] | None:
+    async def cursor(self, module: str, scope: str) -> tuple[int, dict[str, str]] | None:
+        """Return the cursor's millisecond and the versions of the records seen at it.
+
+        A cursor saved before versions were stored lists only ids; they get an empty version,
+        so the poller hands those records on once more and ``decide`` drops what it handled.
+        """
         query = (
             select(cursors.c.updated_ms, cursors.c.seen_ids)
             .where(cursors.c.module == module)
             .where(cursors.c.scope == scope)
         )
 
-        def work(connection: Connection) -> tuple[int, list[str]] | None:
+        def work(connection: Connection) -> tuple[int, dict[str, str]] | None:
             row = connection.execute(query).first()
-            return (row.updated_ms, json.loads(row.seen_ids)) if row is not None else None
+            if row is None:
+                return None
+            seen = json.loads(row.seen_ids)
+            if isinstance(seen, list):
+                seen = dict.fromkeys(seen, "")
+            return row.updated_ms, seen
 
         return await self.run(work)
 
     async def save_cursor(
-        self, module: str, scope: str, updated_ms: int, seen_ids: list[str], *,
+        self, module: str, scope: str, updated_ms: int, seen: dict[str, str], *,
         only_if_missing: bool = False,
     ) -> None:
-        values = {"updated_ms": updated_ms, "seen_ids": json.dumps(sorted(set(seen_ids)))}
+        values = {"updated_ms": updated_ms, "seen_ids": json.dumps(seen, sort_keys=True)}
 
         def work(connection: Connection) -> None:
             if not only_if_missing:

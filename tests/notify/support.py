@@ -126,19 +126,24 @@ class Env:
         return await client.edit_record(self.books, record_id, values)
 
 
-async def subscribe(env: Env, notifier: Notifier, args: str = "books") -> dict[str, Any]:
-    """Run ``/scp subscribe <args>`` in the test channel and wait for its background work."""
-    message = await run_channel_command(notifier, env.catalog, "subscribe", args)
+async def subscribe(
+    env: Env, notifier: Notifier, args: str = "books", *, channel_id: str = CHANNEL
+) -> dict[str, Any]:
+    """Run ``/scp subscribe <args>`` in a channel and wait for its background work."""
+    message = await run_channel_command(
+        notifier, env.catalog, "subscribe", args, channel_id=channel_id
+    )
     await notifier.join(timeout=5)
     return message
 
 
 async def run_channel_command(
-    notifier: Notifier | None, catalog: ModuleCatalog, subcommand: str, args: str = ""
+    notifier: Notifier | None, catalog: ModuleCatalog, subcommand: str, args: str = "", *,
+    channel_id: str = CHANNEL,
 ) -> dict[str, Any]:
     services = SimpleNamespace(notifier=notifier, catalog=catalog)
     return await handle_subscription_command(
-        services, subcommand=subcommand, args=args, team_id="T0001", channel_id=CHANNEL,
+        services, subcommand=subcommand, args=args, team_id="T0001", channel_id=channel_id,
         user_id=ALICE,
     )
 

@@ -6,6 +6,7 @@ Runs on a shared SQLite file and, when ``DATABASE_URL`` names one, on PostgreSQL
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -53,6 +54,30 @@ async def test_two_processes_post_each_event_once(env: Env, shared_url: str) -> 
     assert len(lines) == 5
     for number, line in enumerate(lines):
         assert f"→ Author {number}" in line
+
+
+async def test_two_processes_same_millisecond_save(
+    env: Env, shared_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await env.start_notifier(database_url=shared_url, owner="process-a")
+    second = await env.start_notifier(database_url=shared_url, owner="process-b")
+    await subscribe(env, first)
+    record = await env.add_book("Vanity Fair", other=True)
+    await first.handle_change(env.books, record.id)
+    frozen_ms = int(time.time() * 1000) + 10_000
+    monkeypatch.setattr(env.emulator_app.state.emulator.clock, "now_ms", lambda: frozen_ms)
+
+    for title in ("First", "Second"):
+        await env.edit_book(record.id, title=title, other=True)
+        await asyncio.gather(
+            first.handle_change(env.books, record.id), second.handle_change(env.books, record.id)
+        )
+    await asyncio.gather(first.join(timeout=10), second.join(timeout=10))
+
+    lines = thread_texts(env.fake, the_parent(env.fake)["ts"])
+    assert len(lines) == 2
+    assert "Title: Vanity Fair → First" in lines[0]
+    assert "Title: First → Second" in lines[1]
 
 
 async def test_one_process_holds_poll_lock(env: Env, shared_url: str) -> None:
