@@ -179,7 +179,11 @@ class _Submission:
     async def show_result(self, record: Record) -> None:
         verb = "Edited" if self.record_id else "Added"
         note = f"{verb} by <@{self.interaction.user_id}>."
-        card = record_card(self.module, record, link=self.module.link_for(record.id), note=note)
+        # A new private reply can be shared; a card replaced in place is where it was.
+        card = record_card(
+            self.module, record, link=self.module.link_for(record.id), note=note,
+            share=not self.replace,
+        )
         await self.interaction.reply(card, replace=self.replace)
 
     async def show_unchanged(self) -> None:

@@ -70,8 +70,13 @@ class ScpClient:
         elif authtoken:
             headers["authtoken"] = authtoken
 
+        root = base_url.rstrip("/")
+        if root.endswith("/api/v3"):
+            # A common setup slip: SCP_URL given as the API address instead of the root.
+            logger.warning("scp.client.base_url_has_api_suffix url_ends_with=/api/v3")
+            root = root.removesuffix("/api/v3")
         self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + "/api/v3/",
+            base_url=root + "/api/v3/",
             headers=headers,
             timeout=timeout,
             transport=transport,

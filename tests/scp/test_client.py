@@ -286,3 +286,10 @@ async def test_oauth_token_header(books):
     assert seen[0].headers["authorization"] == "Zoho-oauthtoken abc"
     assert "authtoken" not in seen[0].headers
     assert seen[0].url.path == "/app/itdesk/api/v3/cm_books/1"
+
+
+async def test_base_url_with_api_suffix_still_works(server, books):
+    async with ScpClient(server.url + "/api/v3/", authtoken="emulator-token") as scp:
+        record = await scp.get_record(books, "301")
+
+    assert record.id == "301"
