@@ -1,7 +1,7 @@
 """Submitting the add/edit modal.
 
 Slack shows field errors only from the ack of a ``view_submission``, so the write is given
-``SUBMIT_ACK_BUDGET`` seconds to answer before the ack. A rejected write keeps the modal open
+``SUBMIT_ACK_BUDGET`` seconds to respond before the ack. A rejected write keeps the modal open
 with the server's message on the field it names and every value the user typed. A slower
 write is never cancelled or sent again (that could save a record twice): the modal shows a
 saving view and is updated with the outcome when the server answers.

@@ -41,7 +41,8 @@ async def _explain_state(
     expected_trashed: bool,
 ) -> None:
     """Raise ``RecordStateError`` when the record's trash state explains ``error``."""
-    # Only a plain failure can mean a wrong state; typed ones (not found, auth) say more.
+    # Only a plain failure can mean a wrong state, because typed ones (not found, auth)
+    # already name their cause.
     if type(error) is ScpResponseError:
         record = await services.scp.get_record(module, record_id)
         if record.is_trashed and not expected_trashed:
@@ -67,7 +68,7 @@ def ensure_not_trashed(module: Module, record: Record) -> None:
 
 @dataclass(frozen=True)
 class ListRequest:
-    """What a list shows: a module, optional search text, the trash or not, and the page."""
+    """The request behind a list: module, optional search text, trash or not, and page."""
 
     module: Module
     text: str = ""

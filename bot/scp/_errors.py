@@ -2,7 +2,7 @@
 
     ScpError
     ├── InvalidRecordId        an id that is not all digits, rejected before any request
-    ├── ScpTransportError      no usable HTTP answer: connection failed or timed out
+    ├── ScpTransportError      no usable HTTP response: connection failed or timed out
     │                          (``indeterminate`` is true for a write whose outcome is unknown)
     └── ScpResponseError       the server answered with a failure ``response_status``,
         │                      whatever the HTTP status (failures can arrive under HTTP 200)
@@ -54,7 +54,7 @@ class InvalidRecordId(ScpError, ValueError):
 
 
 class ScpTransportError(ScpError):
-    """The server could not be reached or did not answer in time."""
+    """The server could not be reached or sent no response in time."""
 
     def __init__(self, message: str, *, method: str, url: str, indeterminate: bool = False):
         super().__init__(message)
@@ -65,7 +65,7 @@ class ScpTransportError(ScpError):
 
 @dataclass
 class ScpResponseError(ScpError):
-    """The server answered with a failure envelope."""
+    """The server responded with a failure envelope."""
 
     http_status: int
     status_code: int | None

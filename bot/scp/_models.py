@@ -212,7 +212,7 @@ class Module:
         """Return the record's web UI address from the ``record_url`` template, if set.
 
         NOTE: the web UI's record URL is not part of the documented API and differs between
-        builds, so there is no default; without ``record_url`` cards carry no link.
+        builds, so there is no default. Without ``record_url``, cards carry no link.
         """
         if not self.record_url:
             return None

@@ -54,7 +54,7 @@ async def build_real_app(settings: Settings) -> BuiltApp:
 
 
 class _WorkOfRequest:
-    """What the shell waits for after a request: listener tasks, then notification posts.
+    """The work the shell waits for after a request: listener tasks, then notification posts.
 
     The notifier posts a channel's thread lines from its own queue, paced about a second
     apart, so without the second wait they would show up only after the next prompt.

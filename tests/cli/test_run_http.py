@@ -116,7 +116,7 @@ async def test_signed_command_acks_at_once_then_card_arrives(bot_url, fake_slack
     requests = SlackRequests(SECRET, response_url_factory=fake_slack.new_response_url)
 
     response = await post(bot_url, requests.slash_command("books 301"))
-    # The emulator answers each request after 300 ms; the ack did not wait for it.
+    # The emulator responds to each request after 300 ms; the ack did not wait for it.
     replies_at_ack = len(fake_slack.responses)
     await fake_slack.wait_for("response_url", timeout=10)
 
