@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.emulator.list_info import ListRequest, parse_list_info, run_list
 from bot.emulator.metainfo import build_metainfo
 from bot.emulator.modules import is_record_id
 from bot.emulator.protocol import (
@@ -25,14 +26,8 @@ from bot.emulator.protocol import (
     read_form,
     success,
 )
-from bot.emulator.search import (
-    ListRequest,
-    choice_resolver,
-    criteria_fields,
-    parse_list_info,
-    record_resolver,
-    run_list,
-)
+from bot.emulator.search import criteria_fields
+from bot.emulator.search_fields import choice_resolver, record_resolver
 from bot.emulator.store import EmulatorState, ModuleStore, Record
 from bot.emulator.values import ApiError, extra_key, failure_message, invalid_url
 from bot.emulator.webhook import WebhookNotifier

@@ -1,9 +1,7 @@
-"""Evaluation of ``list_info``: search criteria, sorting and paging.
+"""Compilation of ``search_criteria`` into predicates on items.
 
-The engine is generic over the items it filters. A resolver maps a field path such as
-``cm_fields.sline_author`` to a ``FieldAccessor``, which reads a comparable value from an
-item and names its comparison type. ``record_resolver`` serves the record lists and
-``choice_resolver`` serves the allowed-values lists of pick-list fields.
+The predicates read items through the resolvers and field accessors of
+``bot.emulator.search_fields``, so the same rules serve records and allowed values.
 
 Search criteria rules:
 
@@ -25,44 +23,25 @@ Search criteria rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from bot.emulator.modules import (
-    DATE_KINDS,
-    NUMBER_KINDS,
-    TEXT_KINDS,
-    FieldDef,
-    FieldKind,
-    ModuleDef,
+from bot.emulator.search_fields import (
+    FieldAccessor,
+    Predicate,
+    Resolver,
+    ValueType,
+    _normalized,
+    resolve_or_fail,
+    search_failure,
 )
-from bot.emulator.store import Record
 from bot.emulator.values import (
-    INTEGER_PATTERN,
     ApiError,
     InvalidValue,
     extra_key,
-    failure_message,
     parse_decimal,
     parse_milliseconds,
 )
 
-MAX_ROW_COUNT = 100
-LIST_INFO_KEYS = frozenset(
-    {
-        "row_count",
-        "start_index",
-        "sort_field",
-        "sort_order",
-        "get_total_count",
-        "search_criteria",
-        "filter_by",
-        # NOTE: accepted but ignored, so every record comes back with all its fields.
-        "fields_required",
-    }
-)
 CRITERIA_KEYS = frozenset({"field", "condition", "value", "values", "logical_operator", "children"})
 
 CONDITION_ALIASES = {
@@ -97,155 +76,6 @@ ORDER_CONDITIONS = frozenset(
 )
 
 
-def search_failure(message: str, field: str | None = None) -> ApiError:
-    return ApiError(400, [failure_message(4000, message, field=field)])
-
-
-class ValueType(StrEnum):
-    """Comparison type of the values of a field."""
-
-    TEXT = "text"
-    NUMBER = "number"
-    TIME = "time"
-    BOOLEAN = "boolean"
-    # A list of names or ids, which matches when any element matches.
-    MULTI = "multi"
-
-
-@dataclass(frozen=True)
-class FieldAccessor:
-    """Searchable field of the items: its path, comparison type and value reader."""
-
-    path: str
-    value_type: ValueType
-    read: Callable[[Any], Any]
-
-
-Resolver = Callable[[str], FieldAccessor | None]
-Predicate = Callable[[Any], bool]
-
-
-# Resolvers ---------------------------------------------------------------------------
-
-
-def _as_decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _user_accessor(path: str, key: str, part: str) -> FieldAccessor:
-    def read(record: Record) -> Any:
-        user = getattr(record, key)
-        if user is None:
-            return None
-        return Decimal(user["id"]) if part == "id" else user["name"]
-
-    return FieldAccessor(path, ValueType.NUMBER if part == "id" else ValueType.TEXT, read)
-
-
-def _standard_accessor(path: str) -> FieldAccessor | None:
-    head, _, part = path.partition(".")
-    times = {
-        "created_time": "created_ms",
-        "updated_time": "updated_ms",
-        "deleted_time": "deleted_ms",
-    }
-
-    if path == "id":
-        return FieldAccessor(path, ValueType.NUMBER, lambda record: Decimal(record.id))
-    if path in ("title", "description"):
-        return FieldAccessor(path, ValueType.TEXT, lambda record: getattr(record, path))
-    if path == "is_trashed":
-        return FieldAccessor(path, ValueType.BOOLEAN, lambda record: record.is_trashed)
-    if head in times and part in ("", "value"):
-        attribute = times[head]
-        return FieldAccessor(path, ValueType.TIME, lambda record: getattr(record, attribute))
-    if head in ("created_by", "updated_by") and part in ("", "name", "id"):
-        return _user_accessor(path, head, part or "name")
-    return None
-
-
-def _custom_accessor(path: str, definition: FieldDef, part: str) -> FieldAccessor | None:
-    name = definition.api_name
-    kind = definition.kind
-
-    def value_of(record: Record) -> Any:
-        return record.values.get(name)
-
-    if kind == FieldKind.MULTI_SELECT and part in ("", "name", "id"):
-        attribute = part or "name"
-        return FieldAccessor(
-            path,
-            ValueType.MULTI,
-            lambda record: tuple(getattr(item, attribute) for item in value_of(record) or ()),
-        )
-    if definition.has_choices and part in ("", "name"):
-        return FieldAccessor(
-            path, ValueType.TEXT, lambda record: getattr(value_of(record), "name", None)
-        )
-    if definition.has_choices and part == "id":
-        return FieldAccessor(
-            path,
-            ValueType.NUMBER,
-            lambda record: _as_decimal(getattr(value_of(record), "id", None)),
-        )
-    if part:
-        if kind in DATE_KINDS and part == "value":
-            return FieldAccessor(path, ValueType.TIME, value_of)
-        return None
-
-    if kind in TEXT_KINDS:
-        return FieldAccessor(path, ValueType.TEXT, value_of)
-    if kind in NUMBER_KINDS:
-        return FieldAccessor(path, ValueType.NUMBER, lambda record: _as_decimal(value_of(record)))
-    if kind in DATE_KINDS:
-        return FieldAccessor(path, ValueType.TIME, value_of)
-    return FieldAccessor(path, ValueType.BOOLEAN, value_of)
-
-
-def record_resolver(module: ModuleDef, *, flat: bool) -> Resolver:
-    """Resolve record field paths: standard fields, ``cm_fields.<name>`` and, when flat,
-    ``<flat name>``. Pick lists and lookups also take ``.name`` and ``.id``, dates ``.value``.
-    """
-
-    def resolve(path: str) -> FieldAccessor | None:
-        standard = _standard_accessor(path)
-        if standard is not None:
-            return standard
-
-        if path.startswith("cm_fields."):
-            name, _, part = path.removeprefix("cm_fields.").partition(".")
-            definition = module.fields_by_api_name.get(name)
-        elif flat:
-            name, _, part = path.partition(".")
-            definition = module.fields_by_flat_name.get(name)
-        else:
-            return None
-        return None if definition is None else _custom_accessor(path, definition, part)
-
-    return resolve
-
-
-def choice_resolver(path: str) -> FieldAccessor | None:
-    """Resolve the fields of an allowed value: ``name`` (text) and ``id`` (number)."""
-    if path == "name":
-        return FieldAccessor(path, ValueType.TEXT, lambda value: value.name)
-    if path == "id":
-        return FieldAccessor(path, ValueType.NUMBER, lambda value: Decimal(value.id))
-    return None
-
-
-def resolve_or_fail(resolver: Resolver, path: Any, role: str) -> FieldAccessor:
-    accessor = resolver(path) if isinstance(path, str) else None
-    if accessor is None:
-        raise search_failure(
-            f"Invalid {role} field: {path!r} is not a field of this module", field=str(path)
-        )
-    return accessor
-
-
-# Criteria ----------------------------------------------------------------------------
-
-
 def _coerce_target(accessor: FieldAccessor, raw: Any) -> Any:
     """Convert one criteria value to the comparable type of the field."""
     value_type = accessor.value_type
@@ -272,17 +102,6 @@ def _coerce_target(accessor: FieldAccessor, raw: Any) -> Any:
             f"Invalid search value for field {accessor.path}: {raw!r}", field=accessor.path
         )
     return str(raw).casefold()
-
-
-def _normalized(accessor: FieldAccessor, value: Any) -> Any:
-    """Return the item's value in comparable form: case-folded text, a tuple for multi."""
-    if value is None:
-        return None
-    if accessor.value_type == ValueType.TEXT:
-        return value.casefold()
-    if accessor.value_type == ValueType.MULTI:
-        return tuple(item.casefold() for item in value)
-    return value
 
 
 def _condition_name(raw: Any) -> str:
@@ -464,123 +283,3 @@ def criteria_fields(raw: Any) -> set[str]:
                 found.add(node["field"])
             found |= criteria_fields(node.get("children") or [])
     return found
-
-
-# list_info ---------------------------------------------------------------------------
-
-
-@dataclass
-class ListRequest:
-    """Parsed request ``list_info``, with the original in ``raw`` for the echo."""
-
-    raw: Mapping[str, Any]
-    row_count: int
-    start_index: int
-    sort_order: str
-    get_total_count: bool
-
-
-def _is_integer(raw: Any) -> bool:
-    # int() alone would also read digits of other scripts, such as "١٠".
-    if isinstance(raw, str):
-        return INTEGER_PATTERN.fullmatch(raw.strip()) is not None
-    return isinstance(raw, int)
-
-
-def _positive_int(raw: Any, key: str, maximum: int | None = None) -> int:
-    if isinstance(raw, bool):
-        raise search_failure(f"Invalid {key}: {raw!r} is not a number", field=key)
-    try:
-        number = int(str(raw).strip()) if _is_integer(raw) else None
-    except ValueError:
-        number = None
-    if number is None:
-        raise search_failure(f"Invalid {key}: {raw!r} is not a whole number", field=key)
-    if number < 1:
-        raise search_failure(f"Invalid {key}: {number} is below 1", field=key)
-    if maximum is not None and number > maximum:
-        raise search_failure(
-            f"Invalid {key}: {number} is above the maximum of {maximum}", field=key
-        )
-    return number
-
-
-def parse_list_info(raw: Any, *, default_row_count: int = 10) -> ListRequest:
-    """Validate ``list_info`` keys, paging numbers and the sort order."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise search_failure("list_info must be a JSON object", field="list_info")
-    for key in raw:
-        if key not in LIST_INFO_KEYS:
-            raise ApiError(400, [extra_key(key)])
-
-    sort_order = str(raw.get("sort_order", "asc")).strip().lower()
-    if sort_order not in ("asc", "desc"):
-        raise search_failure(
-            f"Invalid sort_order {raw['sort_order']!r}. Use asc or desc", field="sort_order"
-        )
-
-    total = raw.get("get_total_count", False)
-    return ListRequest(
-        raw=raw,
-        row_count=_positive_int(
-            raw.get("row_count", default_row_count), "row_count", MAX_ROW_COUNT
-        ),
-        start_index=_positive_int(raw.get("start_index", 1), "start_index"),
-        sort_order=sort_order,
-        get_total_count=total is True or str(total).strip().lower() == "true",
-    )
-
-
-def _sort_key(accessor: FieldAccessor) -> Callable[[Any], Any]:
-    def key(item: Any) -> Any:
-        value = _normalized(accessor, accessor.read(item))
-        return " ".join(value) if isinstance(value, tuple) else value
-
-    return key
-
-
-def sort_items(items: list[Any], request: ListRequest, resolver: Resolver) -> list[Any]:
-    """Sort by ``sort_field`` (items keep their order without one); items without a value
-    come last in both orders."""
-    sort_field = request.raw.get("sort_field")
-    if sort_field is None:
-        return items[::-1] if request.sort_order == "desc" else items
-
-    key = _sort_key(resolve_or_fail(resolver, sort_field, "sort"))
-    present = [item for item in items if key(item) is not None]
-    missing = [item for item in items if key(item) is None]
-    present.sort(key=key, reverse=request.sort_order == "desc")
-    return present + missing
-
-
-def run_list(
-    items: list[Any], request: ListRequest, resolver: Resolver
-) -> tuple[list[Any], dict[str, Any]]:
-    """Filter, sort and page ``items``, and return the page and the response ``list_info``."""
-    criteria = request.raw.get("search_criteria")
-    if criteria is not None:
-        predicate = compile_criteria(criteria, resolver)
-        items = [item for item in items if predicate(item)]
-    items = sort_items(items, request, resolver)
-
-    first = request.start_index - 1
-    page = items[first : first + request.row_count]
-    return page, response_list_info(request, len(page), len(items))
-
-
-def response_list_info(request: ListRequest, returned: int, total: int) -> dict[str, Any]:
-    """Echo the request ``list_info`` the way the server does, with the paging results."""
-    info: dict[str, Any] = {
-        "has_more_rows": request.start_index - 1 + returned < total,
-        "start_index": request.start_index,
-        "row_count": returned,
-    }
-    for key in ("sort_field", "sort_order", "search_criteria", "filter_by"):
-        if key in request.raw:
-            info[key] = request.raw[key]
-    if request.get_total_count:
-        info["get_total_count"] = "true"
-        info["total_count"] = total
-    return info

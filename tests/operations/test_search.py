@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.emulator import EmulatorState
-from bot.emulator.search import compile_criteria, record_resolver
+from bot.emulator.search import compile_criteria
+from bot.emulator.search_fields import record_resolver
 from bot.operations.search import SearchSpec, SearchSyntaxError, parse_search, record_matches
 from bot.scp import (
     DESCRIPTION_FIELD,
