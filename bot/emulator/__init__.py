@@ -22,7 +22,7 @@ from bot.emulator.modules import (
     ModuleDef,
 )
 from bot.emulator.samples import builtin_modules
-from bot.emulator.store import EmulatorState
+from bot.emulator.state import EmulatorState
 
 DEFAULT_AUTHTOKEN = "emulator-token"
 

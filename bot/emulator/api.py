@@ -28,7 +28,8 @@ from bot.emulator.protocol import (
 )
 from bot.emulator.search import criteria_fields
 from bot.emulator.search_fields import choice_resolver, record_resolver
-from bot.emulator.store import EmulatorState, ModuleStore, Record
+from bot.emulator.state import EmulatorState
+from bot.emulator.store import ModuleStore, Record
 from bot.emulator.values import ApiError, extra_key, failure_message, invalid_url
 from bot.emulator.webhook import WebhookNotifier
 

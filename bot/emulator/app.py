@@ -38,7 +38,7 @@ from bot.emulator.api import Api
 from bot.emulator.controls import Controls
 from bot.emulator.modules import ModuleDef
 from bot.emulator.protocol import error_response
-from bot.emulator.store import EmulatorState
+from bot.emulator.state import EmulatorState
 from bot.emulator.values import ApiError, failure_message, invalid_url
 from bot.emulator.webhook import WebhookNotifier
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.emulator.protocol import check_auth, error_response
-from bot.emulator.store import EmulatorState
+from bot.emulator.state import EmulatorState
 from bot.emulator.values import ApiError
 
 

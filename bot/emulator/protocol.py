@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from bot.emulator.store import EmulatorState
+from bot.emulator.state import EmulatorState
 from bot.emulator.values import ApiError
 
 SUCCESS = {"status_code": 2000, "status": "success"}
