@@ -6,8 +6,7 @@ from typing import Any
 
 from bot.notify.diff import field_for
 from bot.notify.state import Notification
-from bot.rendering import EVENT_LABELS, Change, notice_message, record_card, thread_line
-from bot.rendering.text import SLACK_USER_ID_PATTERN, escape_mrkdwn
+from bot.rendering import Change, notice_message, record_card, thread_line
 from bot.scp import Module, Record
 
 FILTER_LINE_EVENTS = {"entered": "entered_filter", "left": "left_filter"}
@@ -17,7 +16,7 @@ def first_card(module: Module, notification: Notification) -> dict[str, Any]:
     """Render the parent card that starts a record's thread, with a note on what happened."""
     return record_card(
         module, _record(notification), link=_link(module, notification),
-        note=_first_note(notification),
+        note=_first_note(module, notification),
     )
 
 
@@ -53,15 +52,11 @@ def deleted_notice(module: Module, notification: Notification, record_id: str) -
 def line(module: Module, notification: Notification) -> dict[str, Any]:
     """Render the thread line of a notification."""
     event = FILTER_LINE_EVENTS.get(notification.filter_change or "", notification.event)
-    changes = [
-        Change(field_for(module, change["field"]) or change["label"], change["old"], change["new"])
-        for change in notification.changes
-    ]
     return thread_line(
         event,
         actor=notification.actor.get("name"),
         actor_user_id=notification.actor.get("user_id"),
-        changes=changes,
+        changes=_changes(module, notification),
         when_ms=notification.when_ms,
     )
 
@@ -77,15 +72,26 @@ def _link(module: Module, notification: Notification) -> str | None:
     return module.link_for(record_id) if record_id else None
 
 
-def _first_note(notification: Notification) -> str:
-    """Write "*Created* by <@U123>" style mrkdwn; names from the server are escaped."""
-    note = f"*{EVENT_LABELS.get(notification.event, notification.event)}*"
-    user_id = notification.actor.get("user_id")
-    name = notification.actor.get("name")
-    if user_id and SLACK_USER_ID_PATTERN.fullmatch(user_id):
-        note += f" by <@{user_id}>"
-    elif name:
-        note += f" by {escape_mrkdwn(name)}"
+def _first_note(module: Module, notification: Notification) -> str:
+    """Write "*Edited* by <@U123> · Category: Novel → Classics" style mrkdwn.
+
+    The note is the thread line without its time, so it lists the changed fields when the
+    channel had an earlier snapshot of the record. The line escapes names and values.
+    """
+    rendered = thread_line(
+        notification.event,
+        actor=notification.actor.get("name"),
+        actor_user_id=notification.actor.get("user_id"),
+        changes=_changes(module, notification),
+    )
+    note = str(rendered["blocks"][0]["text"]["text"])
     if notification.filter_change == "entered":
         note += " · now matches this channel's filter"
     return note
+
+
+def _changes(module: Module, notification: Notification) -> list[Change]:
+    return [
+        Change(field_for(module, change["field"]) or change["label"], change["old"], change["new"])
+        for change in notification.changes
+    ]

@@ -24,6 +24,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,11 +35,11 @@ from bot.background import BackgroundTasks
 from bot.notify.changes import ObservedChange, UnorderedChange, decide
 from bot.notify.delivery import Delivery, DeliverySettings
 from bot.notify.diff import snapshot_of, version_of
-from bot.notify.poller import Poller
+from bot.notify.poller import UPDATED_FIELD, Poller
 from bot.notify.state import Subscription, ThreadState
 from bot.notify.store import Decision, Store
 from bot.operations.search import SearchSpec, SearchSyntaxError, parse_search, record_matches
-from bot.scp import Module, Record, RecordNotFound, ScpClient
+from bot.scp import ListQuery, Module, Record, RecordNotFound, ScpClient
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ DEFAULT_WEBHOOK_DELAY_SECONDS = 2.0
 # A 404 on a re-read is read again after this long before the record counts as deleted,
 # because a single 404 can come from a server or proxy hiccup.
 DEFAULT_MISSING_RECHECK_SECONDS = 2.0
+# Records that get a baseline snapshot when a channel subscribes, newest update first.
+# A list call returns at most 100 rows (see ListQuery), so one call covers them all.
+BASELINE_RECORDS = 100
 
 
 @dataclass
@@ -380,7 +384,12 @@ class Notifier:
     # Subscriptions ----------------------------------------------------------------------
 
     async def subscribe(self, subscription: Subscription, module: Module) -> bool:
-        """Save a channel's subscription; returns True if it is new, False if replaced."""
+        """Save a channel's subscription; returns True if it is new, False if replaced.
+
+        In the background it also starts the poll cursors and stores baseline snapshots of
+        the module's newest records (``_save_baselines``).
+        """
+        subscribed_ms = int(time.time() * 1000)
         created = await self._store.save_subscription(subscription)
 
         async def report(error: BaseException) -> None:
@@ -393,12 +402,62 @@ class Notifier:
             self._poller.ensure_cursors(module), on_error=report,
             name=f"notify-cursors-{module.api_name}",
         ))
+
+        async def report_baselines(error: BaseException) -> None:
+            logger.warning(
+                "notify.baselines.failed channel=%s module=%s error=%r",
+                subscription.channel_id, module.api_name, error,
+            )
+
+        self._track(self._background.spawn(
+            self._save_baselines(subscription, module, subscribed_ms),
+            on_error=report_baselines,
+            name=f"notify-baselines-{subscription.channel_id}-{module.api_name}",
+        ))
         logger.info(
             "notify.subscribed channel=%s module=%s events=%s filter=%r user=%s",
             subscription.channel_id, module.api_name, ",".join(subscription.events),
             subscription.filter_text, subscription.created_by,
         )
         return created
+
+    async def _save_baselines(
+        self, subscription: Subscription, module: Module, subscribed_ms: int
+    ) -> None:
+        """Save snapshots of the module's newest records for the channel without posting.
+
+        Each snapshot becomes a thread row without a parent message, like the row of a record
+        outside the filter, so the first card of a later change lists the changed fields.
+        Existing rows are kept, because they contain a newer or already posted state.
+
+        Records saved after the subscribe started are skipped, because a baseline of such a
+        save would make that change look handled, and it would never be posted.
+        NOTE: this compares the server's update times with the bot's clock, so a server
+        clock that runs behind can still hide a change made just after subscribing.
+        """
+        query = ListQuery(
+            row_count=BASELINE_RECORDS, sort_field=UPDATED_FIELD, sort_order="desc",
+            get_total_count=False,
+        )
+        page = await self._scp.list_records(module, query)
+        baselines = [
+            ThreadState(
+                channel_id=subscription.channel_id, module=module.api_name,
+                record_id=record.id, snapshot=snapshot_of(module, record),
+                updated_ms=record.updated_time, is_trashed=record.is_trashed,
+                matches=self._matches(subscription, module, record),
+            )
+            for record in page.records
+            if record.updated_time is not None and record.updated_time < subscribed_ms
+            and not record.is_trashed
+        ]
+        saved = await self._store.save_baselines(
+            subscription.channel_id, module.api_name, baselines
+        )
+        logger.info(
+            "notify.baselines.saved channel=%s module=%s listed=%d saved=%d",
+            subscription.channel_id, module.api_name, len(page.records), saved,
+        )
 
     async def unsubscribe(self, channel_id: str, module: Module) -> bool:
         removed = await self._store.delete_subscription(channel_id, module.api_name)

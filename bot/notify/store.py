@@ -242,6 +242,31 @@ class Store:
 
         return await self.run(work)
 
+    async def save_baselines(
+        self, channel_id: str, module: str, states: list[ThreadState]
+    ) -> int:
+        """Insert baseline thread rows, without a parent message; return how many were new.
+
+        Rows that already exist are left alone. No outbox row is written, so nothing is
+        posted. Nothing is saved when the subscription is gone or paused.
+        """
+
+        def work(connection: Connection) -> int:
+            if not _lock_subscription(connection, channel_id, module):
+                return 0
+            inserted = 0
+            for state in states:
+                inserted += insert_ignoring_conflicts(connection, threads, {
+                    "channel_id": channel_id, "module": module, "record_id": state.record_id,
+                    "snapshot": json.dumps(state.snapshot) if state.snapshot is not None
+                    else None,
+                    "updated_ms": state.updated_ms, "is_trashed": state.is_trashed,
+                    "is_deleted": False, "matches": state.matches, "announced": False,
+                })
+            return inserted
+
+        return await self.run(work)
+
     async def thread(self, channel_id: str, module: str, record_id: str) -> ThreadState | None:
         def work(connection: Connection) -> ThreadState | None:
             row = connection.execute(
