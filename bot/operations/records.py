@@ -110,24 +110,26 @@ async def edit_record(
 async def move_to_trash(
     services: Services, module: Module, record_id: str, *, actor: str | None
 ) -> Record:
-    try:
-        record = await services.scp.move_to_trash(module, record_id)
-    except ScpResponseError as error:
-        await _explain_state(services, module, record_id, error, expected_trashed=False)
-        raise
-    await _written(services, module, record, "trashed", actor)
-    return record
+    return await _set_trashed(services, module, record_id, trashed=True, actor=actor)
 
 
 async def restore(
     services: Services, module: Module, record_id: str, *, actor: str | None
 ) -> Record:
+    return await _set_trashed(services, module, record_id, trashed=False, actor=actor)
+
+
+async def _set_trashed(
+    services: Services, module: Module, record_id: str, *, trashed: bool, actor: str | None
+) -> Record:
+    """Move a record to the trash or back; a failure caused by its trash state says so."""
+    action = services.scp.move_to_trash if trashed else services.scp.restore
     try:
-        record = await services.scp.restore(module, record_id)
+        record = await action(module, record_id)
     except ScpResponseError as error:
-        await _explain_state(services, module, record_id, error, expected_trashed=True)
+        await _explain_state(services, module, record_id, error, expected_trashed=not trashed)
         raise
-    await _written(services, module, record, "restored", actor)
+    await _written(services, module, record, "trashed" if trashed else "restored", actor)
     return record
 
 

@@ -17,16 +17,32 @@ from tests.cli.test_run_http import SECRET, TOKEN, free_port, start, stop, wait_
 WEBHOOK_SECRET = "restart-test-webhook-secret"
 
 
-def bot_env(emulator_url: str, fake: FakeSlack, state: Path) -> dict[str, str]:
+def bot_env(
+    emulator_url: str, fake: FakeSlack, database_url: str, **overrides: str
+) -> dict[str, str]:
     return {
         **os.environ,
         "SCP_URL": emulator_url, "SCP_AUTHTOKEN": TOKEN, "SCP_MODULES": "cm_books",
-        "SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": "xoxb-restart-test",
-        "SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": f"sqlite:///{state}",
+        "SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": "xoxb-notify-test",
+        "SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": database_url,
         "SCP_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "NOTIFY_PACE_SECONDS": "0.01", "NOTIFY_LEASE_SECONDS": "1",
         "NOTIFY_WEBHOOK_DELAY_SECONDS": "0",
+        **overrides,
     }
+
+
+async def start_emulator(webhook_port: int, cwd: Path):
+    """Start ``scp-bot emulator`` calling the webhook of the bot on ``webhook_port``."""
+    port = free_port()
+    process = await asyncio.to_thread(start, [
+        "emulator", "--port", str(port), "--authtoken", TOKEN,
+        "--webhook-url", f"http://127.0.0.1:{webhook_port}/scp/events",
+        "--webhook-token", WEBHOOK_SECRET,
+    ], dict(os.environ), cwd)
+    url = f"http://127.0.0.1:{port}"
+    await asyncio.to_thread(wait_until_up, f"{url}/api/v3/cm_books", process)
+    return process, url
 
 
 async def start_bot(port: int, env: dict[str, str], cwd: Path, *, poll: bool = False):
@@ -47,17 +63,10 @@ def successful_parent_posts(fake: FakeSlack) -> list:
 
 async def test_killed_bot_posts_pending_notification_once(tmp_path: Path):
     bot_port = free_port()
-    emulator_port = free_port()
-    emulator = await asyncio.to_thread(start, [
-        "emulator", "--port", str(emulator_port), "--authtoken", TOKEN,
-        "--webhook-url", f"http://127.0.0.1:{bot_port}/scp/events",
-        "--webhook-token", WEBHOOK_SECRET,
-    ], dict(os.environ), tmp_path)
-    emulator_url = f"http://127.0.0.1:{emulator_port}"
-    await asyncio.to_thread(wait_until_up, f"{emulator_url}/api/v3/cm_books", emulator)
+    emulator, emulator_url = await start_emulator(bot_port, tmp_path)
 
     async with FakeSlack() as fake:
-        env = bot_env(emulator_url, fake, tmp_path / "state.db")
+        env = bot_env(emulator_url, fake, f"sqlite:///{tmp_path / 'state.db'}")
         first = await start_bot(bot_port, env, tmp_path)
         try:
             requests = SlackRequests(SECRET, response_url_factory=fake.new_response_url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 
 import httpx
@@ -12,8 +11,8 @@ import pytest
 
 from bot.fakeslack.requests import SlackRequests
 from bot.fakeslack.server import FakeSlack
-from tests.cli.test_notify_restart import WEBHOOK_SECRET, start_bot
-from tests.cli.test_run_http import SECRET, TOKEN, free_port, start, stop, wait_until_up
+from tests.cli.test_notify_restart import bot_env, start_bot, start_emulator
+from tests.cli.test_run_http import SECRET, TOKEN, free_port, stop
 
 RECORDS = 4
 EDITS_PER_RECORD = 2
@@ -28,25 +27,11 @@ def posts(fake: FakeSlack, *, in_thread: bool) -> list:
 
 async def test_two_processes_post_each_change_once(postgres_url: str, tmp_path: Path):
     ports = [free_port(), free_port()]
-    emulator_port = free_port()
     # The emulator calls the webhook of the first process; both processes poll.
-    emulator = await asyncio.to_thread(start, [
-        "emulator", "--port", str(emulator_port), "--authtoken", TOKEN,
-        "--webhook-url", f"http://127.0.0.1:{ports[0]}/scp/events",
-        "--webhook-token", WEBHOOK_SECRET,
-    ], dict(os.environ), tmp_path)
-    emulator_url = f"http://127.0.0.1:{emulator_port}"
-    await asyncio.to_thread(wait_until_up, f"{emulator_url}/api/v3/cm_books", emulator)
+    emulator, emulator_url = await start_emulator(ports[0], tmp_path)
 
     async with FakeSlack() as fake:
-        env = {
-            **os.environ,
-            "SCP_URL": emulator_url, "SCP_AUTHTOKEN": TOKEN, "SCP_MODULES": "cm_books",
-            "SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": "xoxb-two-processes",
-            "SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": postgres_url,
-            "SCP_WEBHOOK_SECRET": WEBHOOK_SECRET, "SCP_POLL_SECONDS": "0.5",
-            "NOTIFY_PACE_SECONDS": "0.01", "NOTIFY_WEBHOOK_DELAY_SECONDS": "0",
-        }
+        env = bot_env(emulator_url, fake, postgres_url, SCP_POLL_SECONDS="0.5")
         bots = []
         try:
             for port in ports:
