@@ -120,7 +120,7 @@ def _check(args: argparse.Namespace) -> int:
 
     settings = _settings()
     if not args.verbose:
-        # The report says what failed; the client's own log lines would only repeat it.
+        # The report names what failed, and the client's own log lines would only repeat it.
         logging.getLogger("bot").setLevel(logging.WARNING)
     ok = asyncio.run(run_check(settings, out=sys.stdout))
     return 0 if ok else 1

@@ -49,7 +49,7 @@ class Command:
 
 
 class CommandError(ValueError):
-    """The text does not follow the grammar; the message says what is wrong."""
+    """The text does not follow the grammar; the message names what is wrong."""
 
 
 def parse_command(text: str) -> Command:

@@ -81,7 +81,7 @@ def describe_error(
                 "It may or may not have been saved. Look the record up before you try again.",
             )
         return ErrorText(
-            f"Could not {action}: SupportCenter Plus did not answer.",
+            f"Could not {action}: SupportCenter Plus did not respond.",
             f"Try again in a minute. {CHECK_SETUP_LATER}",
         )
     if isinstance(error, AuthenticationError):

@@ -29,9 +29,10 @@ class Settings(BaseSettings):
     scp_timeout_seconds: float = 15.0
     scp_webhook_secret: SecretStr | None = None
     scp_poll_seconds: float = 60.0
-    # Notification threads: at most one post per channel this often (Slack allows about one
-    # message per second per channel); how long a process may hold an unsent post before
-    # another process takes it over; how long the webhook waits before re-reading a record.
+    # Notification threads. Posts to one channel are at least notify_pace_seconds apart,
+    # because Slack allows about one message per second per channel. A process holds an
+    # unsent post for notify_lease_seconds before another process may take it over, and the
+    # webhook waits notify_webhook_delay_seconds before it re-reads a record.
     notify_pace_seconds: float = 1.0
     notify_lease_seconds: float = 120.0
     notify_webhook_delay_seconds: float = 2.0

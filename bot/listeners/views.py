@@ -4,7 +4,7 @@ Slack shows field errors only from the ack of a ``view_submission``, so the writ
 ``SUBMIT_ACK_BUDGET`` seconds to respond before the ack. A rejected write keeps the modal open
 with the server's message on the field it names and every value the user typed. A slower
 write is never cancelled or sent again (that could save a record twice): the modal shows a
-saving view and is updated with the outcome when the server answers.
+saving view and is updated with the outcome when the server responds.
 """
 
 from __future__ import annotations

@@ -1,2 +1,2 @@
 """Module operations: the business rules between Slack listeners and the API client;
-nothing here knows Slack."""
+nothing here uses Slack."""

@@ -137,7 +137,7 @@ class UnexpectedResponse(ScpResponseError):
 
     @property
     def indeterminate(self) -> bool:
-        """True when a write got a 2xx answer: the server may have done it."""
+        """True when a write got a 2xx response, so the server may have done it."""
         return 200 <= self.http_status < 300 and self.method != "GET"
 
 
